@@ -1,0 +1,126 @@
+"""Frozen dataclasses passed between the stages of the pipeline.
+
+URL -> fetch (:class:`FetchResult`) -> clean (:class:`Cleaned`, with :class:`Metadata`)
+-> stitch (:class:`Report`) -> store.  Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+#: The metadata fields, in the order of the ``reports`` columns that hold them.
+METADATA_FIELDS = (
+    "title",
+    "kind",
+    "province",
+    "city",
+    "county",
+    "report_date",
+    "year",
+    "speaker",
+    "meeting",
+    "published_at",
+    "source",
+    "language",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Metadata:
+    """What is known about a report. Unknown stays empty: nothing is guessed."""
+
+    title: str = ""
+    kind: str = ""
+    province: str = ""
+    city: str = ""
+    county: str = ""
+    report_date: str = ""  # ISO 8601 date, e.g. "2022-12-23"
+    year: int | None = None  # the year the report reviews
+    speaker: str = ""
+    meeting: str = ""
+    published_at: str = ""  # ISO date or date-time as shown by the page
+    source: str = ""
+    language: str = ""  # BCP 47 primary tag: "zh", "en", ...
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteHints:
+    """Optional per-site cleaner hints from ``config.toml``."""
+
+    body_selector: str = ""
+    drop_selectors: tuple[str, ...] = ()
+    drop_text: tuple[str, ...] = ()  # regular expressions; a matching block is dropped
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaned:
+    """The result of cleaning one HTML page."""
+
+    text: str  # body as plain text, paragraphs separated by a blank line
+    html: str  # small sanitized body HTML for display
+    title: str
+    encoding: str  # the codec the bytes were decoded with
+    metadata: Metadata = field(default_factory=Metadata)
+    hint_misses: tuple[str, ...] = ()  # site hints that matched nothing (reported, then ignored)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """One HTTP exchange, as stored in ``pages``."""
+
+    url: str  # the URL asked for (canonical)
+    final_url: str  # after redirects
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    fetched_at: str  # ISO 8601 UTC
+    elapsed: float = 0.0
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+    @property
+    def charset(self) -> str | None:
+        """The charset parameter of the Content-Type header, if any."""
+        for part in self.content_type.split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.strip().lower() == "charset" and value.strip():
+                return value.strip().strip("\"'")
+        return None
+
+    @property
+    def etag(self) -> str:
+        return self.headers.get("etag", "")
+
+    @property
+    def last_modified(self) -> str:
+        return self.headers.get("last-modified", "")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One fetched page of a report, cleaned."""
+
+    fetch: FetchResult
+    cleaned: Cleaned
+    page_no: int
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A whole report: its pages cleaned and stitched in order."""
+
+    url: str  # canonical URL of page 1
+    site: str
+    pages: tuple[Page, ...]
+    text: str
+    html: str
+    metadata: Metadata
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
