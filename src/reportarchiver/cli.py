@@ -1,0 +1,250 @@
+"""The command line: a thin click layer over the library.
+
+Exit codes: 0 ok (a crawl with some page errors is still ok: they are counted and recorded),
+1 the run failed, 2 usage or config error, 75 another crawl holds the database (EX_TEMPFAIL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .errors import ConfigError, LockedError, ReportArchiverError
+
+EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 75
+
+config_option = click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Config file (default: ./config.toml).")
+db_option = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Archive database (default: storage.database from the config, archive/reports.db).")
+
+
+def _load(config_path: Path | None, db_path: Path | None) -> Config:
+    try:
+        config = load_config(config_path, missing_ok=config_path is None)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    return replace(config, database=db_path) if db_path else config
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportarchiver")
+def cli() -> None:
+    """Archive report web pages into SQLite, searchable with Datasette."""
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("--site", "sites", multiple=True, help="Crawl only this site (repeatable).")
+@click.option("--max-pages", type=click.IntRange(min=0), default=None,
+              help="Stop after this many fetches (0 = no limit; default from config).")
+@click.option("-v", "--verbose", is_flag=True, help="One line per URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...],
+          max_pages: int | None, verbose: bool, as_json: bool) -> None:
+    """Crawl the configured sites: new and changed reports go into the archive.
+
+    Quiet when not on a terminal (cron): one summary line, details with -v.
+    """
+    from .crawl import crawl as run_crawl
+    from .lock import crawl_lock
+    from .progress import LiveStatus
+    from .store import Archive
+
+    config = _load(config_path, db_path)
+    try:
+        for name in sites:
+            config.site(name)
+    except ConfigError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    status = LiveStatus(verbose=verbose)
+    try:
+        with crawl_lock(config.database), Archive(config.database) as archive:
+            summary = asyncio.run(run_crawl(config, archive, site_names=list(sites) or None,
+                                            max_pages=max_pages, progress=status))
+    except LockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except ReportArchiverError as exc:
+        _fail(str(exc))
+    finally:
+        status.close()
+    click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json else summary.line())
+    if summary.status != "ok":
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@config_option
+@db_option
+@click.argument("urls", nargs=-1, required=True)
+def ingest(config_path: Path | None, db_path: Path | None, urls: tuple[str, ...]) -> None:
+    """Fetch, clean and store each URL as a report ('-' reads URLs from stdin, one a line).
+
+    One line per URL; a bad URL gets an error line and the others are still ingested.
+    Exits 1 if any URL failed.
+    """
+    from .crawl import ingest as run_ingest
+    from .store import Archive
+
+    config = _load(config_path, db_path)
+    todo = [u.strip() for u in _expand_stdin(urls) if u.strip()]
+
+    def report(result: Any) -> None:
+        click.echo(result.line(), err=not result.ok)
+
+    with Archive(config.database) as archive:
+        results = asyncio.run(run_ingest(config, archive, todo, on_result=report))
+    if not all(r.ok for r in results):
+        sys.exit(EXIT_FAILED)
+
+
+def _expand_stdin(items: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        out.extend(sys.stdin.read().splitlines() if item == "-" else [item])
+    return out
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--url", default="", help="The page's URL (for relative links and metadata).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text: the cleaned body; json: body plus metadata.")
+@config_option
+def extract(source: str, url: str, fmt: str, config_path: Path | None) -> None:
+    """Print the cleaned body of FILE, URL or '-' (HTML bytes on stdin) without storing."""
+    from .extract import ExtractError, extract_source
+
+    config = _load(config_path, None)
+    try:
+        cleaned, page_url = extract_source(source, url, config)
+    except ExtractError as exc:
+        _fail(str(exc))
+    if fmt == "text":
+        click.echo(cleaned.text)
+        return
+    record = {"url": page_url, "body_text": cleaned.text, **cleaned.metadata.as_dict(),
+              "encoding": cleaned.encoding, "char_count": len(cleaned.text)}
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("--site", default=None, help="Only this site's reports.")
+def reextract(config_path: Path | None, db_path: Path | None, site: str | None) -> None:
+    """Re-run the cleaner over the stored raw pages (no network); changed bodies get versions."""
+    from .reextract import reextract_archive
+    from .store import Archive
+
+    config = _load(config_path, db_path)
+    with Archive(config.database) as archive:
+        counts = reextract_archive(archive, config, site=site)
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("-n", "--limit", default=20, show_default=True, help="How many runs.")
+@click.option("--json", "as_json", is_flag=True, help="As JSON lines.")
+def runs(config_path: Path | None, db_path: Path | None, limit: int, as_json: bool) -> None:
+    """List recent crawl runs with their counters."""
+    from .store import Archive
+
+    config = _load(config_path, db_path)
+    if not config.database.exists():
+        _fail(f"no archive at {config.database}")
+    with Archive(config.database) as archive:
+        rows = archive.recent_runs(limit)
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps(row, ensure_ascii=False))
+            continue
+        click.echo(f"{row['id']:>5} {row['started_at']} {row['status'] or '':11} "
+                   f"{row['command'] or '':7} fetched {row['fetched'] or 0} new "
+                   f"{row['new_reports'] or 0} changed {row['changed_reports'] or 0} unchanged "
+                   f"{row['unchanged'] or 0} errors {row['errors'] or 0} "
+                   f"{row['duration_seconds'] or 0:.1f}s")
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("--port", default=8001, show_default=True, help="Port on 127.0.0.1.")
+@click.option("--open", "open_browser", is_flag=True, help="Open a web browser.")
+def browse(config_path: Path | None, db_path: Path | None, port: int, open_browser: bool) -> None:
+    """Open the archive in Datasette on 127.0.0.1 (read-only alongside a running crawl)."""
+    from .browse import run_browse
+
+    config = _load(config_path, db_path)
+    if not config.database.exists():
+        _fail(f"no archive at {config.database}: run 'reportarchiver crawl' or "
+              "'reportarchiver demo' first")
+    sys.exit(run_browse(config.database, port=port, open_browser=open_browser))
+
+
+@cli.command()
+@config_option
+@db_option
+def reindex(config_path: Path | None, db_path: Path | None) -> None:
+    """Rebuild the full-text search index from the stored reports."""
+    from . import search
+    from .store import Archive
+
+    config = _load(config_path, db_path)
+    with Archive(config.database) as archive, archive.db.atomic():
+        count = search.rebuild_index(archive.conn)
+    click.echo(f"indexed {count} reports")
+
+
+@cli.command()
+@config_option
+@db_option
+@click.option("-v", "--verbose", is_flag=True, help="One line per URL.")
+def demo(config_path: Path | None, db_path: Path | None, verbose: bool) -> None:
+    """Serve the bundled sample site on 127.0.0.1 and crawl it into the archive."""
+    from .browse import browse_command_line
+    from .demo.run import run_demo
+    from .progress import LiveStatus
+
+    config = _load(config_path, db_path)
+    status = LiveStatus(verbose=verbose)
+    try:
+        summary = run_demo(config.database, progress=status)
+    except LockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    finally:
+        status.close()
+    click.echo(summary.line())
+    from .store import Archive
+
+    with Archive(config.database) as archive:
+        for row in archive.reports(site="demo"):
+            click.echo(f"  {row['page_count']} page(s) {row['char_count']:>6} chars  "
+                       f"{row['title']}")
+    click.echo(f"\nArchive: {config.database}\nBrowse it: {browse_command_line(config.database)}")
+    if summary.status != "ok":
+        sys.exit(EXIT_FAILED)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="reportarchiver")

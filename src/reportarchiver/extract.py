@@ -1,0 +1,52 @@
+"""``reportarchiver extract``: clean one page from a file, a URL or stdin, without storing."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from .config import Config
+from .errors import FetchError, InvalidURL, ReportArchiverError
+from .models import Cleaned, SiteHints
+from .pipeline import clean_page
+from .session import site_for
+from .urls import canonicalize
+
+
+class ExtractError(ReportArchiverError):
+    """The source could not be read or fetched."""
+
+
+def extract_source(source: str, url: str, config: Config) -> tuple[Cleaned, str]:
+    """Clean ``source`` ('-', a file path or an http(s) URL); returns (cleaned, page URL)."""
+    from .clean import clean
+
+    if source.lower().startswith(("http://", "https://")):
+        return _extract_url(source, config)
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except OSError as exc:
+        raise ExtractError(f"{source}: cannot read ({exc.strerror or exc})") from exc
+    site = site_for(config, url) if url else None
+    return clean(data, url, hints=site.hints if site else SiteHints()), url
+
+
+def _extract_url(source: str, config: Config) -> tuple[Cleaned, str]:
+    from .fetch import Fetcher
+
+    try:
+        url = canonicalize(source)
+    except InvalidURL as exc:
+        raise ExtractError(str(exc)) from exc
+
+    async def fetch() -> Cleaned:
+        async with Fetcher(config.crawler) as fetcher:
+            result = await fetcher.get(url)
+        site = site_for(config, url)
+        return clean_page(result, site.hints if site else None)
+
+    try:
+        return asyncio.run(fetch()), url
+    except FetchError as exc:
+        raise ExtractError(str(exc)) from exc

@@ -1,0 +1,96 @@
+"""The crawl queue, kept in the archive's ``frontier`` table so that a killed run resumes.
+
+States: ``queued`` (to fetch this run), ``done``, ``failed`` (retried next run), ``skipped``
+(out of scope, robots, trap: the reason is kept). Kinds: ``list`` (index pages, sitemaps and
+feeds: re-checked every run), ``report`` (re-checked after ``recheck_days``), ``page`` (a later
+page of a report, fetched with the report, never on its own).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+
+from .urls import host_of
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def add(conn: sqlite3.Connection, site: str, urls: Iterable[tuple[str, str, int]]) -> int:
+    """Queue new ``(url, kind, depth)`` entries; URLs already known are left alone."""
+    now = _now()
+    cur = conn.executemany(
+        "INSERT OR IGNORE INTO frontier (url, site, host, depth, kind, state, attempts, "
+        "discovered_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)",
+        [(url, site, host_of(url), depth, kind, now) for url, kind, depth in urls])
+    return cur.rowcount
+
+
+def skip(conn: sqlite3.Connection, site: str, url: str, depth: int, reason: str) -> bool:
+    """Record a URL that will not be fetched and why. True if it was not known before."""
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO frontier (url, site, host, depth, kind, state, attempts, "
+        "discovered_at, reason) VALUES (?, ?, ?, ?, 'skipped', 'skipped', 0, ?, ?)",
+        [url, site, host_of(url), depth, _now(), reason])
+    return cur.rowcount > 0
+
+
+def claim_pages(conn: sqlite3.Connection, site: str, urls: Iterable[str]) -> None:
+    """Mark URLs as later pages of a report, so they are not fetched as reports of their own."""
+    now = _now()
+    for url in urls:
+        conn.execute(
+            "INSERT INTO frontier (url, site, host, depth, kind, state, attempts, discovered_at, "
+            "checked_at) VALUES (?, ?, ?, 0, 'page', 'done', 0, ?, ?) "
+            "ON CONFLICT(url) DO UPDATE SET kind = 'page', state = 'done', checked_at = ?",
+            [url, site, host_of(url), now, now, now])
+
+
+def prepare_run(conn: sqlite3.Connection, sites: Iterable[str], recheck_days: float) -> int:
+    """Requeue what this run must look at again; returns the number of queued URLs."""
+    names = list(sites)
+    marks = ",".join("?" * len(names))
+    cutoff = (datetime.now(UTC) - timedelta(days=recheck_days)).replace(microsecond=0)
+    with conn:
+        conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
+                     "(kind = 'list' OR state = 'failed')", names)
+        conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
+                     "kind = 'report' AND state = 'done' AND (checked_at IS NULL OR "
+                     "checked_at <= ?)", [*names, cutoff.isoformat()])
+    return queued_count(conn, names)
+
+
+def queued_count(conn: sqlite3.Connection, sites: list[str]) -> int:
+    marks = ",".join("?" * len(sites))
+    return int(conn.execute(f"SELECT count(*) FROM frontier WHERE state = 'queued' AND "
+                            f"site IN ({marks})", sites).fetchone()[0])
+
+
+def queued_hosts(conn: sqlite3.Connection, sites: list[str]) -> list[str]:
+    marks = ",".join("?" * len(sites))
+    return [r[0] for r in conn.execute(
+        f"SELECT DISTINCT host FROM frontier WHERE state = 'queued' AND site IN ({marks})",
+        sites)]
+
+
+def next_for_host(conn: sqlite3.Connection, host: str, sites: list[str], busy: set[str],
+                  limit: int) -> list[tuple[str, str, str, int]]:
+    """Up to ``limit`` queued ``(url, site, kind, depth)`` of a host, lists and shallow first."""
+    marks = ",".join("?" * len(sites))
+    rows = conn.execute(
+        f"SELECT url, site, kind, depth FROM frontier WHERE state = 'queued' AND host = ? AND "
+        f"site IN ({marks}) ORDER BY kind = 'report', depth, rowid LIMIT ?",
+        [host, *sites, limit + len(busy)])
+    return [r for r in rows if r[0] not in busy][:limit]
+
+
+def finish(conn: sqlite3.Connection, url: str, state: str, reason: str = "") -> None:
+    """Record the outcome of one URL for this run."""
+    now = _now()
+    conn.execute(
+        "UPDATE frontier SET state = ?, checked_at = ?, reason = ?, "
+        "attempts = CASE WHEN ? = 'failed' THEN attempts + 1 ELSE 0 END WHERE url = ?",
+        [state, now, reason or None, state, url])

@@ -1,0 +1,112 @@
+"""Links of a page: what the crawler follows, and the later pages of a multi-page report.
+
+In-article pagination is found without site configuration: links numbered on the report's own
+stem (``4633_2.html``), ``rel="next"`` and "下一页"/"next" links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .errors import InvalidURL
+from .urls import canonicalize, first_page_of
+
+_NEXT_TEXT = re.compile(r"^\s*(下一页|下页|后一页|next(\s+page)?|›|»|>)\s*$", re.IGNORECASE)
+_SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")
+_LOC = re.compile(rb"<loc>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)", re.IGNORECASE)
+_FEED_LINK = re.compile(rb"<link>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)|<link[^>]+href=[\"']([^\"']+)",
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    links: tuple[str, ...]  # canonical absolute URLs, document order, no duplicates
+    next_links: tuple[str, ...]  # rel=next or "下一页" targets
+    feeds: tuple[str, ...]  # RSS/Atom alternates
+
+
+def extract_links(html: str, url: str) -> PageLinks:
+    """All followable links of a page, canonicalized against its base URL."""
+    tree = LexborHTMLParser(html)
+    base_node = tree.css_first("base[href]")
+    base = url
+    if base_node is not None:
+        try:
+            base = canonicalize(base_node.attributes.get("href") or "", url)
+        except InvalidURL:
+            base = url
+    seen: dict[str, None] = {}
+    nexts: dict[str, None] = {}
+    for node in tree.css("a[href], area[href]"):
+        target = _resolve(node.attributes.get("href"), base)
+        if target is None:
+            continue
+        seen.setdefault(target)
+        rel = (node.attributes.get("rel") or "").lower()
+        if "next" in rel.split() or _NEXT_TEXT.match(node.text(deep=True) or ""):
+            nexts.setdefault(target)
+    feeds: dict[str, None] = {}
+    for node in tree.css("link[href]"):
+        rel = (node.attributes.get("rel") or "").lower().split()
+        kind = (node.attributes.get("type") or "").lower()
+        target = _resolve(node.attributes.get("href"), base)
+        if target is None:
+            continue
+        if "next" in rel:
+            nexts.setdefault(target)
+        elif "alternate" in rel and ("rss" in kind or "atom" in kind):
+            feeds.setdefault(target)
+    return PageLinks(tuple(seen), tuple(nexts), tuple(feeds))
+
+
+def _resolve(href: str | None, base: str) -> str | None:
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.lower().startswith(_SKIP_SCHEMES):
+        return None
+    try:
+        return canonicalize(href, base)
+    except InvalidURL:
+        return None
+
+
+def report_page_links(links: PageLinks, first_page: str) -> list[tuple[int, str]]:
+    """The later pages of the report whose page 1 is ``first_page``, as (page_no, url).
+
+    Numbered siblings give their number; a "next" link that is not numbered on the stem gets
+    the number after the current highest, so stitching keeps the document's order.
+    """
+    pages: dict[str, int] = {}
+    for link in links.links:
+        found = first_page_of(link)
+        if found and found[0] == first_page:
+            pages[link] = found[1]
+    for link in links.next_links:
+        if link not in pages and link != first_page and _same_folder(link, first_page):
+            pages[link] = 0  # numbered below
+    top = max(pages.values(), default=1)
+    ordered: list[tuple[int, str]] = []
+    for link, number in pages.items():
+        if number == 0:
+            top += 1
+            number = top
+        ordered.append((number, link))
+    return sorted(ordered)
+
+
+def _same_folder(a: str, b: str) -> bool:
+    return a.rsplit("/", 1)[0] == b.rsplit("/", 1)[0]
+
+
+def sitemap_urls(body: bytes) -> list[str]:
+    """``<loc>`` URLs of a sitemap or sitemap index; tolerant of broken XML."""
+    return [m.decode("utf-8", "replace") for m in _LOC.findall(body[:50_000_000])]
+
+
+def feed_urls(body: bytes) -> list[str]:
+    """Item links of an RSS or Atom feed."""
+    return [(a or b).decode("utf-8", "replace") for a, b in _FEED_LINK.findall(body)]

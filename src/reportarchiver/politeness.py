@@ -1,0 +1,158 @@
+"""Per-host politeness: request spacing, Retry-After, adaptive slow-down, robots.txt rules.
+
+The clock, the sleep function and the random source are injected so that tests can control
+time. Nothing here does network I/O: robots.txt bodies are fetched by the crawler and parsed
+here with protego (RFC 9309: longest match, wildcards, Allow/Disallow precedence).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from protego import Protego
+
+# A repeated 429 doubles the host's delay; each success removes a tenth of the extra, so a host
+# that pushed back once is treated gently for a while (AutoThrottle's idea, simpler).
+_SLOWDOWN = 2.0
+_RECOVERY = 0.9
+_MAX_FACTOR = 32.0
+_JITTER = 0.1  # up to +10 % on each gap: never below the configured delay
+
+
+@dataclass(slots=True)
+class _Host:
+    semaphore: asyncio.Semaphore
+    delay: float
+    factor: float = 1.0
+    next_start: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+class HostThrottle:
+    """Spaces the starts of requests to one host by at least its delay, across all tasks."""
+
+    def __init__(
+        self,
+        delay: float,
+        per_host: int = 1,
+        *,
+        max_wait: float = 600.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.delay = delay
+        self.per_host = per_host
+        self.max_wait = max_wait
+        self.clock = clock
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self._hosts: dict[str, _Host] = {}
+
+    def _host(self, host: str) -> _Host:
+        state = self._hosts.get(host)
+        if state is None:
+            state = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host), self.delay)
+        return state
+
+    def set_min_delay(self, host: str, seconds: float) -> None:
+        """Raise a host's delay (robots.txt Crawl-delay): the larger of it and the config wins."""
+        state = self._host(host)
+        state.delay = max(self.delay, seconds)
+
+    def delay_of(self, host: str) -> float:
+        state = self._host(host)
+        return state.delay * state.factor
+
+    @asynccontextmanager
+    async def slot(self, host: str) -> AsyncIterator[None]:
+        """Hold one of the host's request slots, starting no sooner than its delay allows."""
+        state = self._host(host)
+        async with state.semaphore:
+            async with state.lock:
+                wait = state.next_start - self.clock()
+                if wait > 0:
+                    await self.sleep(wait)
+                gap = state.delay * state.factor
+                state.next_start = self.clock() + gap * (1 + _JITTER * self.rng.random())
+            yield
+
+    def back_off(self, host: str, retry_after: float | None, *, slow_down: bool) -> float:
+        """After a 429/503: no request to the host before ``retry_after`` (capped) seconds.
+
+        ``slow_down`` (a 429) also multiplies the host's delay. Returns the wait imposed.
+        """
+        state = self._host(host)
+        if slow_down:
+            state.factor = min(_MAX_FACTOR, state.factor * _SLOWDOWN)
+        wait = min(self.max_wait, retry_after if retry_after is not None else 0.0)
+        wait = max(wait, state.delay * state.factor)
+        state.next_start = max(state.next_start, self.clock() + wait)
+        return wait
+
+    def succeeded(self, host: str) -> None:
+        state = self._host(host)
+        if state.factor > 1.0:
+            state.factor = max(1.0, state.factor * _RECOVERY)
+
+
+@dataclass(frozen=True, slots=True)
+class RobotsRules:
+    """What one host's robots.txt says to our user agent."""
+
+    parser: Protego | None  # None: no rules (4xx) or everything disallowed (see allow_all)
+    allow_all: bool = True
+    reason: str = ""
+
+    def allowed(self, url: str, user_agent: str) -> bool:
+        if self.parser is None:
+            return self.allow_all
+        return bool(self.parser.can_fetch(url, user_agent))
+
+    def crawl_delay(self, user_agent: str) -> float | None:
+        if self.parser is None:
+            return None
+        value = self.parser.crawl_delay(user_agent)
+        return float(value) if value is not None else None
+
+    def sitemaps(self) -> list[str]:
+        return list(self.parser.sitemaps) if self.parser is not None else []
+
+
+def robots_rules(status: int | None, body: bytes, error: str = "") -> RobotsRules:
+    """Rules from a robots.txt response, per RFC 9309.
+
+    2xx: parse it. 4xx: no rules. 5xx or unreachable (``status`` None): the whole host is
+    disallowed for this run, because the site may be failing and its rules are unknown.
+    """
+    if status is None or status >= 500:
+        why = error or f"robots.txt answered {status}"
+        return RobotsRules(None, allow_all=False, reason=f"{why}: host treated as disallowed")
+    if status >= 400:
+        return RobotsRules(None, allow_all=True, reason=f"robots.txt answered {status}")
+    text = body[:500_000].decode("utf-8", errors="replace")
+    return RobotsRules(Protego.parse(text))
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    current = now if now is not None else time.time()
+    return max(0.0, when.timestamp() - current)

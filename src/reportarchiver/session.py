@@ -1,0 +1,187 @@
+"""The work on one URL, shared by ``crawl`` and ``ingest``: robots check, conditional fetch,
+pagination, cleaning, stitching and storing a report, or reading the links of a list page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass, field
+
+from . import frontier
+from .config import Config, SiteConfig
+from .errors import FetchError, RobotsDisallowed
+from .fetch import Fetcher
+from .links import PageLinks, extract_links, feed_urls, report_page_links, sitemap_urls
+from .models import FetchResult, Page, SiteHints
+from .pipeline import clean_page, stitch
+from .politeness import RobotsRules, robots_rules
+from .store import Archive
+from .urls import host_of, origin_of
+
+MAX_REPORT_PAGES = 100
+#: Without a report_pattern, a page whose cleaned body is at least this long is a report.
+MIN_REPORT_CHARS = 500
+
+
+@dataclass
+class Counters:
+    fetched: int = 0
+    new_reports: int = 0
+    changed_reports: int = 0
+    unchanged: int = 0
+    errors: int = 0
+    skipped: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+    def count_outcome(self, outcome: str) -> None:
+        name = {"new": "new_reports", "changed": "changed_reports"}.get(outcome, "unchanged")
+        setattr(self, name, getattr(self, name) + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class ReportOutcome:
+    url: str
+    outcome: str  # new | changed | unchanged
+    title: str
+    page_count: int
+    links: tuple[str, ...]
+
+
+@dataclass
+class Session:
+    """What one run shares: config, archive, fetcher, robots cache and counters."""
+
+    config: Config
+    archive: Archive
+    fetcher: Fetcher
+    run_id: int | None
+    counters: Counters = field(default_factory=Counters)
+    robots: dict[str, RobotsRules] = field(default_factory=dict)
+    _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    # -- robots -------------------------------------------------------------------------------
+
+    async def robots_for(self, url: str) -> RobotsRules:
+        """The robots rules of ``url``'s origin, fetched once per run."""
+        origin = origin_of(url)
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self.robots:
+                self.robots[origin] = await self._fetch_robots(origin)
+        return self.robots[origin]
+
+    async def _fetch_robots(self, origin: str) -> RobotsRules:
+        try:
+            result = await self.fetcher.get(origin + "/robots.txt", accept_errors=True)
+            rules = robots_rules(result.status, result.body)
+        except FetchError as exc:
+            rules = robots_rules(None, b"", exc.message)
+        if rules.reason and not rules.allow_all:
+            self.archive.record_error(self.run_id, origin + "/robots.txt", "robots", rules.reason)
+        delay = rules.crawl_delay(self.config.crawler.user_agent)
+        if delay:
+            self.fetcher.throttle.set_min_delay(host_of(origin), delay)
+        return rules
+
+    async def check_allowed(self, url: str) -> None:
+        if not self.config.crawler.respect_robots:
+            return
+        rules = await self.robots_for(url)
+        if not rules.allowed(url, self.config.crawler.user_agent):
+            raise RobotsDisallowed(url, rules.reason or "disallowed by robots.txt")
+
+    # -- pages --------------------------------------------------------------------------------
+
+    async def fetch_page(self, url: str) -> tuple[FetchResult, bool]:
+        """Fetch with a conditional GET. On 304 the stored body is returned, modified False."""
+        await self.check_allowed(url)
+        stored = self.archive.stored_page(url)
+        result = await self.fetcher.get(
+            url, etag=stored.etag if stored else "",
+            last_modified=stored.last_modified if stored else "")
+        self.counters.fetched += 1
+        if result.status == 304 and stored is not None:
+            return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
+                               body=stored.raw, fetched_at=result.fetched_at), False
+        return result, True
+
+    async def process_report(self, url: str, site: str, hints: SiteHints) -> ReportOutcome:
+        """Fetch every page of the report at ``url``, stitch, store. Raises FetchError.
+
+        A page that fails raises before anything is stored: a report is never stored half.
+        """
+        first, modified = await self.fetch_page(url)
+        if not modified:
+            unchanged = await self._all_pages_unchanged(url)
+            if unchanged is not None:
+                return unchanged
+        pages, links = await self._fetch_pages(url, first, hints)
+        report = stitch(url, site, pages)
+        outcome = self.archive.save_report(report)
+        with self.archive.db.atomic():
+            frontier.claim_pages(self.archive.conn, site, [p.fetch.url for p in pages[1:]])
+        self.counters.count_outcome(outcome)
+        return ReportOutcome(url, outcome, report.metadata.title, report.page_count, links)
+
+    async def _all_pages_unchanged(self, url: str) -> ReportOutcome | None:
+        stored = self.archive.report(url)
+        if stored is None:
+            return None
+        for page_url in self.archive.report_pages(url)[1:]:
+            _result, modified = await self.fetch_page(page_url)
+            if modified:
+                return None
+        self.archive.touch_report(url)
+        self.counters.count_outcome("unchanged")
+        return ReportOutcome(url, "unchanged", stored["title"] or "", stored["page_count"], ())
+
+    async def _fetch_pages(self, url: str, first: FetchResult,
+                           hints: SiteHints) -> tuple[list[Page], tuple[str, ...]]:
+        cleaned = clean_page(first, hints)
+        pages = [Page(first, cleaned, 1)]
+        links = page_links(first, cleaned.encoding)
+        known = dict((u, n) for n, u in report_page_links(links, url))
+        done = {url}
+        while len(pages) < MAX_REPORT_PAGES:
+            pending = sorted((n, u) for u, n in known.items() if u not in done)
+            if not pending:
+                break
+            number, page_url = pending[0]
+            done.add(page_url)
+            result, _modified = await self.fetch_page(page_url)
+            page_cleaned = clean_page(result, hints)
+            pages.append(Page(result, page_cleaned, number))
+            for n, u in report_page_links(page_links(result, page_cleaned.encoding), url):
+                known.setdefault(u, n)
+        return pages, links.links
+
+    async def process_list(self, url: str) -> tuple[FetchResult, PageLinks | None, bool]:
+        """Fetch a list page, sitemap or feed. Returns its links (None when unmodified)."""
+        result, modified = await self.fetch_page(url)
+        if not modified:
+            return result, None, False
+        head = result.body[:512].lstrip().lower()
+        if b"<urlset" in head or b"<sitemapindex" in head:
+            return result, PageLinks(tuple(sitemap_urls(result.body)), (), ()), True
+        if b"<rss" in head or b"<feed" in head:
+            return result, PageLinks(tuple(feed_urls(result.body)), (), ()), True
+        return result, None, True
+
+
+def page_links(fetch: FetchResult, encoding: str) -> PageLinks:
+    """Links of an HTML page, decoded with the encoding the cleaner found."""
+    try:
+        text = fetch.body.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        text = fetch.body.decode("utf-8", errors="replace")
+    return extract_links(text, fetch.final_url or fetch.url)
+
+
+def site_for(config: Config, url: str) -> SiteConfig | None:
+    """The configured site whose scope contains ``url``, if any."""
+    for site in config.sites:
+        if site.follows(url):
+            return site
+    return None

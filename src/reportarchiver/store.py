@@ -1,0 +1,296 @@
+"""The archive: one SQLite file, written through sqlite-utils (the only module importing it).
+
+The schema is a list of migrations applied idempotently on open. WAL mode and a busy timeout
+let Datasette read while a crawl writes. Every report write (report row, its pages, a version
+when the body changed, the search index) is one transaction: a crash never leaves half a report.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from . import search
+from .models import METADATA_FIELDS, FetchResult, Report
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def utcnow() -> str:
+    """The current UTC time as ISO 8601 with seconds, the format of every timestamp stored."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _m1_tables(db: sqlite_utils.Database) -> None:
+    text_cols = {f: str for f in METADATA_FIELDS if f != "year"}
+    db["reports"].create(
+        {"id": int, "url": str, "site": str, **text_cols, "year": int, "body_text": str,
+         "body_html": str, "page_count": int, "char_count": int, "content_hash": str,
+         "complete": int, "first_seen": str, "last_changed": str, "last_checked": str},
+        pk="id", not_null=["url"], if_not_exists=True,
+    )
+    db["reports"].create_index(["url"], unique=True, if_not_exists=True)
+    db["reports"].create_index(["report_date"], if_not_exists=True)
+    db["report_versions"].create(
+        {"id": int, "report_id": int, "captured_at": str, "content_hash": str, "title": str,
+         "body_text": str, "body_html": str},
+        pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True,
+    )
+    db["report_versions"].create_index(["report_id"], if_not_exists=True)
+    db["pages"].create(
+        {"id": int, "url": str, "report_id": int, "page_no": int, "status": int,
+         "fetched_at": str, "final_url": str, "content_type": str, "encoding": str,
+         "etag": str, "last_modified": str, "sha256": str, "headers": str, "raw": bytes,
+         "raw_size": int},
+        pk="id", not_null=["url"], foreign_keys=[("report_id", "reports", "id")],
+        if_not_exists=True,
+    )
+    db["pages"].create_index(["url"], unique=True, if_not_exists=True)
+    db["pages"].create_index(["report_id"], if_not_exists=True)
+    db["crawl_runs"].create(
+        {"id": int, "started_at": str, "finished_at": str, "status": str, "command": str,
+         "pid": int, "fetched": int, "new_reports": int, "changed_reports": int,
+         "unchanged": int, "errors": int, "skipped": int, "duration_seconds": float},
+        pk="id", if_not_exists=True,
+    )
+    db["fetch_errors"].create(
+        {"id": int, "url": str, "run_id": int, "kind": str, "status": int, "message": str,
+         "attempts": int, "at": str},
+        pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True,
+    )
+    db["fetch_errors"].create_index(["run_id"], if_not_exists=True)
+    db["frontier"].create(
+        {"url": str, "site": str, "host": str, "depth": int, "kind": str, "state": str,
+         "next_attempt_at": str, "attempts": int, "discovered_at": str, "checked_at": str,
+         "reason": str},
+        pk="url", if_not_exists=True,
+    )
+    db["frontier"].create_index(["state", "host"], if_not_exists=True)
+
+
+def _m2_search(db: sqlite_utils.Database) -> None:
+    search.ensure_search_schema(db.conn)
+
+
+#: Applied in order, each once; the number of applied ones is kept in PRAGMA user_version.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_tables, _m2_search]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    url: str
+    report_id: int | None
+    page_no: int | None
+    etag: str
+    last_modified: str
+    sha256: str
+    headers: dict[str, str]
+    raw: bytes
+
+
+class Archive:
+    """An open archive database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: every write happens inside an explicit ``db.atomic()`` block, and a
+        # stray statement can never leave an implicit transaction open (and the lock held).
+        conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
+                               check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db = sqlite_utils.Database(conn)
+        self.db.enable_wal()
+        # NORMAL is durable across process crashes in WAL mode (only a power cut can lose the
+        # last transactions) and several times faster than FULL for many small commits.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        self._migrate()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        done = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        for number, migration in enumerate(MIGRATIONS[done:], start=done + 1):
+            with self.db.atomic():
+                migration(self.db)
+                self.conn.execute(f"PRAGMA user_version = {number}")
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, command: str, pid: int) -> int:
+        """Record a new crawl run; runs a killed process left 'running' become 'interrupted'."""
+        with self.db.atomic():
+            self.conn.execute(
+                "UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
+            table = self.db["crawl_runs"]
+            table.insert({"started_at": utcnow(), "status": "running", "command": command,
+                          "pid": pid, "fetched": 0, "new_reports": 0, "changed_reports": 0,
+                          "unchanged": 0, "errors": 0, "skipped": 0})
+            return int(table.last_pk)
+
+    def finish_run(self, run_id: int, status: str, counters: dict[str, Any]) -> None:
+        with self.db.atomic():
+            self.db["crawl_runs"].update(
+                run_id, {**counters, "status": status, "finished_at": utcnow()})
+
+    def recent_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]))
+
+    def record_error(self, run_id: int | None, url: str, kind: str, message: str,
+                     status: int | None = None, attempts: int = 1) -> None:
+        with self.db.atomic():
+            self.db["fetch_errors"].insert(
+                {"url": url, "run_id": run_id, "kind": kind, "status": status,
+                 "message": message, "attempts": attempts, "at": utcnow()})
+
+    # -- pages --------------------------------------------------------------------------------
+
+    def stored_page(self, url: str) -> StoredPage | None:
+        """The last stored response for ``url`` (raw body decompressed), or None."""
+        row = self.conn.execute(
+            "SELECT url, report_id, page_no, etag, last_modified, sha256, headers, raw "
+            "FROM pages WHERE url = ?", [url]).fetchone()
+        if row is None:
+            return None
+        raw = zlib.decompress(row[7]) if row[7] else b""
+        return StoredPage(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5] or "",
+                          json.loads(row[6] or "{}"), raw)
+
+    def save_page(self, fetch: FetchResult, *, encoding: str = "", report_id: int | None = None,
+                  page_no: int | None = None) -> None:
+        """Store one response; an identical body already stored is not rewritten."""
+        sha = hashlib.sha256(fetch.body).hexdigest()
+        old = self.conn.execute(
+            "SELECT sha256, report_id, page_no, etag, last_modified FROM pages WHERE url = ?",
+            [fetch.url]).fetchone()
+        if old and old[0] == sha and old[1] == report_id and old[2] == page_no and (
+                old[3] or "", old[4] or "") == (fetch.etag, fetch.last_modified):
+            return
+        self.db["pages"].upsert(
+            {"url": fetch.url, "report_id": report_id, "page_no": page_no,
+             "status": fetch.status, "fetched_at": fetch.fetched_at, "final_url": fetch.final_url,
+             "content_type": fetch.content_type, "encoding": encoding, "etag": fetch.etag,
+             "last_modified": fetch.last_modified, "sha256": sha,
+             "headers": json.dumps(fetch.headers, ensure_ascii=False),
+             "raw": zlib.compress(fetch.body, 6), "raw_size": len(fetch.body)},
+            pk="url")
+
+    def stored_report_pages(self, report_id: int) -> list[StoredPage]:
+        """The stored pages of a report, in page order, raw bodies decompressed."""
+        urls = [r[0] for r in self.conn.execute(
+            "SELECT url FROM pages WHERE report_id = ? ORDER BY page_no", [report_id])]
+        return [p for p in map(self.stored_page, urls) if p is not None]
+
+    def report_pages(self, report_url: str) -> list[str]:
+        """URLs of a stored report's pages, in page order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT p.url FROM pages p JOIN reports r ON p.report_id = r.id "
+            "WHERE r.url = ? ORDER BY p.page_no", [report_url])]
+
+    # -- reports ------------------------------------------------------------------------------
+
+    def save_report(self, report: Report, now: str | None = None, *,
+                    keep_checked: bool = False) -> str:
+        """Store a whole report atomically. Returns 'new', 'changed' or 'unchanged'.
+
+        A version row is written only when the cleaned body changes; an unchanged report
+        gets nothing but a new ``last_checked`` (not even that with ``keep_checked``, used when
+        re-extracting: nothing was checked against the site).
+        """
+        now = now or utcnow()
+        digest = content_hash(report.text)
+        with self.db.atomic():
+            old = self.conn.execute(
+                "SELECT id, content_hash FROM reports WHERE url = ?", [report.url]).fetchone()
+            row = self._report_row(report, digest)
+            if old is None:
+                table = self.db["reports"]
+                table.insert({**row, "first_seen": now, "last_changed": now,
+                              "last_checked": now})
+                report_id, outcome = int(table.last_pk), "new"
+            elif old[1] == digest:
+                report_id, outcome = old[0], "unchanged"
+                checked = {} if keep_checked else {"last_checked": now}
+                self.db["reports"].update(report_id, {**row, **checked})
+            else:
+                report_id, outcome = old[0], "changed"
+                checked = {} if keep_checked else {"last_checked": now}
+                self.db["reports"].update(report_id, {**row, "last_changed": now, **checked})
+            for page in report.pages:
+                self.save_page(page.fetch, encoding=page.cleaned.encoding, report_id=report_id,
+                               page_no=page.page_no)
+            if outcome != "unchanged":
+                self.db["report_versions"].insert(
+                    {"report_id": report_id, "captured_at": now, "content_hash": digest,
+                     "title": report.metadata.title, "body_text": report.text,
+                     "body_html": report.html})
+                search.index_report(self.conn, report_id, report.metadata.title, report.text)
+        return outcome
+
+    @staticmethod
+    def _report_row(report: Report, digest: str) -> dict[str, Any]:
+        meta = report.metadata.as_dict()
+        return {"url": report.url, "site": report.site, **meta, "body_text": report.text,
+                "body_html": report.html, "page_count": report.page_count,
+                "char_count": len(report.text), "content_hash": digest, "complete": 1}
+
+    def touch_report(self, url: str, now: str | None = None) -> bool:
+        """Mark a report as checked (a 304 on every page). False if it is not stored."""
+        with self.db.atomic():
+            cur = self.conn.execute("UPDATE reports SET last_checked = ? WHERE url = ?",
+                                    [now or utcnow(), url])
+        return cur.rowcount > 0
+
+    def delete_site(self, site: str) -> int:
+        """Remove a site's reports, versions, pages and frontier (the demo starts afresh)."""
+        with self.db.atomic():
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM reports WHERE site = ?",
+                                                   [site])]
+            for report_id in ids:
+                search.remove_report(self.conn, report_id)
+                self.conn.execute("DELETE FROM report_versions WHERE report_id = ?", [report_id])
+                self.conn.execute("DELETE FROM pages WHERE report_id = ?", [report_id])
+                self.conn.execute("DELETE FROM reports WHERE id = ?", [report_id])
+            self.conn.execute("DELETE FROM pages WHERE report_id IS NULL AND url IN "
+                              "(SELECT url FROM frontier WHERE site = ?)", [site])
+            self.conn.execute("DELETE FROM frontier WHERE site = ?", [site])
+        return len(ids)
+
+    def report(self, url: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("SELECT * FROM reports WHERE url = ?", [url]))
+        return rows[0] if rows else None
+
+    def reports(self, site: str | None = None) -> Iterator[dict[str, Any]]:
+        sql, args = "SELECT * FROM reports", []
+        if site:
+            sql, args = sql + " WHERE site = ?", [site]
+        yield from self.db.query(sql + " ORDER BY id", args)
+
+    def count(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])

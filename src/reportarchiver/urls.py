@@ -1,0 +1,128 @@
+"""URL canonicalization and crawler-trap checks. Pure string functions."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from .errors import InvalidURL
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Parameters that only say where a visitor came from: two URLs differing in them are one page.
+_TRACKING = re.compile(r"^(utm_\w+|gclid|fbclid|msclkid|spm|from|share_token|_hsenc|_hsmkt)$",
+                       re.IGNORECASE)
+_SAFE_PATH = "/:@!$&'()*+,;=-._~%"
+
+
+def canonicalize(url: str, base: str | None = None) -> str:
+    """Return the canonical form of ``url`` (resolved against ``base``), or raise InvalidURL.
+
+    Lower-cases scheme and host, drops default ports, fragments and tracking parameters,
+    resolves ``.``/``..``, sorts the query, and normalizes percent-escapes. Only http and https
+    URLs are accepted: nothing else is ever fetched.
+    """
+    raw = url.strip()
+    if base:
+        raw = urljoin(base, raw)
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidURL(url, f"not a valid URL ({exc})") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        reason = f"scheme {scheme!r} is not http or https" if scheme else "not an absolute URL"
+        raise InvalidURL(url, reason)
+    host = (parts.hostname or "").rstrip(".")
+    if not host or any(c in host for c in " <>\"'{}|\\^`"):
+        raise InvalidURL(url, "no valid host")
+    try:
+        host = host.encode("idna").decode("ascii") if not host.isascii() else host.lower()
+    except UnicodeError as exc:
+        raise InvalidURL(url, f"bad host name ({exc})") from exc
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    path = _normalize_path(parts.path)
+    query = _normalize_query(parts.query)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _normalize_path(path: str) -> str:
+    if not path:
+        return "/"
+    trailing = path.endswith("/")
+    resolved = posixpath.normpath(path) if path != "/" else "/"
+    if resolved.startswith("//"):
+        resolved = "/" + resolved.lstrip("/")
+    if trailing and not resolved.endswith("/"):
+        resolved += "/"
+    return quote(unquote(resolved), safe=_SAFE_PATH)
+
+
+def _normalize_query(query: str) -> str:
+    if not query:
+        return ""
+    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _TRACKING.match(k)]
+    return urlencode(sorted(pairs), quote_via=quote, safe="/:@!$'()*+,;-._~")
+
+
+def host_of(url: str) -> str:
+    """The ``host[:port]`` part of a canonical URL: the unit of politeness."""
+    return urlsplit(url).netloc
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+_MAX_URL = 2000
+_MAX_QUERY = 300
+_MAX_PARAMS = 12
+_DATE_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(/|$)")
+_CALENDAR = re.compile(r"(?i)[?&](date|day|month|year|cal|calendar)=")
+
+
+def trap_reason(url: str) -> str | None:
+    """Why ``url`` looks like a crawler trap, or None. The reason is recorded when skipping."""
+    if len(url) > _MAX_URL:
+        return "url too long"
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if len(segments) > 12:
+        return "path too deep"
+    for size in (1, 2, 3):
+        for i in range(len(segments) - 2 * size + 1):
+            if segments[i : i + size] == segments[i + size : i + 2 * size] and (
+                size > 1 or segments.count(segments[i]) >= 3
+            ):
+                return "repeating path segments"
+    if len(parts.query) > _MAX_QUERY or parts.query.count("&") >= _MAX_PARAMS:
+        return "query string too long"
+    if _CALENDAR.search("?" + parts.query):
+        return "calendar-like query"
+    return None
+
+
+_PAGE_N = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,3})(?P<ext>\.s?html?|\.php|\.aspx?|\.jsp)$")
+
+
+def first_page_of(url: str) -> tuple[str, int] | None:
+    """For ``…/4633_2.html`` return (``…/4633.html``, 2); None when not a page-n URL.
+
+    Aggregators and many CMSs number the later pages of one article this way; knowing it
+    stops the crawler from archiving page 2 as a report of its own.
+    """
+    parts = urlsplit(url)
+    head, _, name = parts.path.rpartition("/")
+    m = _PAGE_N.match(name)
+    if not m or int(m["n"]) < 2:
+        return None
+    path = f"{head}/{m['stem']}{m['ext']}"
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(m["n"])
+
+
+__all__ = ["canonicalize", "first_page_of", "host_of", "origin_of", "trap_reason"]

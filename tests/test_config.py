@@ -1,0 +1,105 @@
+"""Config loading: defaults, validation errors that name the key, documented keys."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from reportarchiver.config import CRAWLER_KEYS, SITE_KEYS, load_config, parse_config
+from reportarchiver.errors import ConfigError
+
+ROOT = Path(__file__).parent.parent
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_bundled_config_loads() -> None:
+    config = load_config(ROOT / "config.toml")
+    assert config.sites[0].name == "bx2200"
+    assert config.crawler.delay_seconds == 2.0
+    assert config.database == ROOT / "archive" / "reports.db"
+
+
+def test_a_missing_default_config_gives_defaults(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = load_config()
+    assert config.sites == ()
+    assert config.database == Path("archive/reports.db")
+
+
+def test_a_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "nope.toml", missing_ok=False)
+
+
+def test_an_unknown_key_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"crawler\.delay_secs: unknown key"):
+        load_config(write(tmp_path, "[crawler]\ndelay_secs = 1\n"))
+
+
+def test_an_unknown_site_key_is_named_with_the_site() -> None:
+    data = {"sites": [{"name": "a", "start_urls": ["http://a.test/"], "startpage": 1}]}
+    with pytest.raises(ConfigError, match=r"sites\[a\]\.startpage"):
+        parse_config(data)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("[crawler]\ndelay_seconds = 'slow'", "crawler.delay_seconds"),
+    ("[crawler]\nconcurrency = 0", "crawler.concurrency"),
+    ("[crawler]\nconcurrency = 2.5", "crawler.concurrency"),
+    ("[crawler]\nrespect_robots = 'yes'", "crawler.respect_robots"),
+    ("[crawler]\nmax_pages = true", "crawler.max_pages"),
+    ("[crawler]\nuser_agent = ' '", "crawler.user_agent"),
+    ("[storage]\ndatabase = 3", "storage.database"),
+    ("[[sites]]\nname = 'a'", "sites[a].start_urls"),
+    ("[[sites]]\nname = 'a'\nstart_urls = ['ftp://x/']", "sites[a].start_urls"),
+    ("[[sites]]\nname = 'a'\nstart_urls = ['http://x/']\ninclude = ['(']", "sites[a].include"),
+    ("[[sites]]\nname = 'a'\nstart_urls = ['http://x/']\nreport_pattern = '['",
+     "sites[a].report_pattern"),
+])
+def test_a_bad_value_is_an_error_naming_its_key(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text))
+    assert info.value.key == key
+    assert key in str(info.value)
+
+
+def test_invalid_toml_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "[crawler\n")
+    with pytest.raises(ConfigError, match="not valid TOML") as info:
+        load_config(path)
+    assert str(path) in str(info.value)
+
+
+def test_the_default_include_is_the_start_hosts() -> None:
+    config = parse_config({"sites": [{"name": "a", "start_urls": ["http://A.test/x/"]}]})
+    site = config.sites[0]
+    assert site.follows("http://a.test/y.html")
+    assert not site.follows("http://b.test/y.html")
+
+
+def test_exclude_wins_over_include() -> None:
+    config = parse_config({"sites": [{"name": "a", "start_urls": ["http://a.test/"],
+                                      "exclude": ["/print/"]}]})
+    assert not config.sites[0].follows("http://a.test/print/1.html")
+
+
+def test_duplicate_site_names_are_rejected() -> None:
+    site = {"name": "a", "start_urls": ["http://a.test/"]}
+    with pytest.raises(ConfigError, match="duplicate"):
+        parse_config({"sites": [site, site]})
+
+
+def test_every_key_is_documented_in_config_toml_and_readme() -> None:
+    config_text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key in [*CRAWLER_KEYS, *SITE_KEYS, "database"]:
+        assert re.search(rf"^#.*\n{key} =", config_text, re.MULTILINE) or re.search(
+            rf"# .*\n(# .*\n)*{key} =", config_text), f"{key} has no comment in config.toml"
+        assert f"`{key}`" in readme, f"{key} is not in the README"

@@ -1,0 +1,55 @@
+"""URL canonicalization, page-n detection and crawler-trap checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportarchiver.errors import InvalidURL
+from reportarchiver.urls import canonicalize, first_page_of, trap_reason
+
+
+@pytest.mark.parametrize(("raw", "canonical"), [
+    ("HTTP://Example.COM:80/a/./b/../c.html#top", "http://example.com/a/c.html"),
+    ("https://example.com:443", "https://example.com/"),
+    ("http://example.com:8080/x", "http://example.com:8080/x"),
+    ("http://e.com/p?b=2&a=1&utm_source=feed&utm_medium=x", "http://e.com/p?a=1&b=2"),
+    ("http://e.com/%7euser/%E4%B8%AD", "http://e.com/~user/%E4%B8%AD"),
+    ("http://e.com/中文.html", "http://e.com/%E4%B8%AD%E6%96%87.html"),
+    ("  http://e.com/a  ", "http://e.com/a"),
+])
+def test_equivalent_urls_canonicalize_alike(raw: str, canonical: str) -> None:
+    assert canonicalize(raw) == canonical
+
+
+def test_relative_links_resolve_against_the_base() -> None:
+    assert canonicalize("../db/4633_2.html", "http://e.com/baogao/x/1.html") == \
+        "http://e.com/baogao/db/4633_2.html"
+
+
+@pytest.mark.parametrize("bad", ["ftp://e.com/", "mailto:a@e.com", "javascript:void(0)",
+                                 "/relative/only", "http://", "http://e.com:99999/", ""])
+def test_only_http_and_https_urls_are_accepted(bad: str) -> None:
+    with pytest.raises(InvalidURL):
+        canonicalize(bad)
+
+
+def test_page_n_urls_point_at_page_one() -> None:
+    assert first_page_of("http://e.com/baogao/db/4633_3.html") == (
+        "http://e.com/baogao/db/4633.html", 3)
+    assert first_page_of("http://e.com/baogao/db/4633.html") is None
+    assert first_page_of("http://e.com/t20230110_4727722.html") is None  # a CMS id, not page n
+
+
+@pytest.mark.parametrize(("url", "reason"), [
+    ("http://e.com/a/b/a/b/a/b/x.html", "repeating path segments"),
+    ("http://e.com/cal?month=5&year=2024", "calendar-like query"),
+    ("http://e.com/p?" + "&".join(f"k{i}=v" for i in range(20)), "query string too long"),
+    ("http://e.com/" + "/".join("abcdefghijklmn"), "path too deep"),
+])
+def test_crawler_traps_are_recognized(url: str, reason: str) -> None:
+    assert trap_reason(url) == reason
+
+
+def test_ordinary_report_urls_are_not_traps() -> None:
+    assert trap_reason("http://e.com/baogao/db/4633.html") is None
+    assert trap_reason("http://e.com/art/2024/2/18/art_123_456.html") is None
