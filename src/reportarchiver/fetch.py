@@ -14,7 +14,13 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential,
+    wait_random,
+)
 
 from .config import CrawlerConfig
 from .errors import FetchError, HTTPStatusError, InvalidURL, NetworkError, TooLargeError
@@ -90,7 +96,9 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.cfg.max_attempts),
-            wait=wait_exponential_jitter(initial=self.backoff_initial, max=60, jitter=1),
+            # doubling waits plus random jitter, so that clients failing together retry apart
+            wait=wait_exponential(multiplier=self.backoff_initial, max=60)
+            + wait_random(0, self.backoff_initial),
             retry=retry_if_exception(lambda e: isinstance(e, _Retryable)),
             sleep=self.sleep,
             reraise=True,

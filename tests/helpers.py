@@ -1,0 +1,28 @@
+"""Helpers shared by the tests (importable as ``helpers``: pytest puts tests/ on sys.path)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from reportarchiver.config import Config, CrawlerConfig, SiteConfig
+from reportarchiver.demo.run import DEMO_REPORT_PATTERN
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fast_crawler(**overrides: object) -> CrawlerConfig:
+    """Politeness scaled down for tests (the tests that measure it set their own delays)."""
+    values: dict[str, object] = {"delay_seconds": 0.0, "concurrency": 8,
+                                 "per_host_concurrency": 4, "timeout_seconds": 5,
+                                 "max_attempts": 2}
+    values.update(overrides)
+    return CrawlerConfig(**values)  # type: ignore[arg-type]
+
+
+def site_config(base_url: str, db: Path, name: str = "demo", **crawler: object) -> Config:
+    """A config crawling the sample site served at ``base_url``."""
+    site = SiteConfig(name=name, start_urls=(base_url + "/",),
+                      include=(re.compile("^" + re.escape(base_url) + "/"),),
+                      report_pattern=re.compile(DEMO_REPORT_PATTERN))
+    return Config(crawler=fast_crawler(**crawler), database=db, sites=(site,))
