@@ -1,0 +1,123 @@
+"""The Datasette plugin: Chinese search, metadata, snippets, the report page and version diffs.
+
+It only acts on *archive* databases (those with the ``reports_fts`` search table), so installing
+reportarchiver next to other Datasette databases leaves their search and metadata alone.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from datasette import hookimpl
+from datasette.utils import urlsafe_components
+from markupsafe import Markup
+
+from .. import search
+from ..snippet import MARK_START, highlight_html, make_snippet
+from .diff import unified_diff
+from .report_page import diff_view, report_context
+
+METADATA_PATH = Path(__file__).parent / "metadata.json"
+
+
+@cache
+def _metadata_template() -> dict[str, Any]:
+    return json.loads(METADATA_PATH.read_text(encoding="utf-8"))
+
+
+def _has_search_table(conn: sqlite3.Connection) -> bool:
+    sql = "SELECT 1 FROM sqlite_master WHERE name = ? AND type = 'table'"
+    return conn.execute(sql, (search.FTS_TABLE,)).fetchone() is not None
+
+
+def _is_archive_file(path: str) -> bool:
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return _has_search_table(conn)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def archive_databases(datasette: Any) -> list[str]:
+    """Names of the served databases that are reportarchiver archives (checked once each)."""
+    known: dict[tuple[str, str], bool] = datasette.__dict__.setdefault("_reportarchiver_dbs", {})
+    names = []
+    for name, db in list(datasette.databases.items()):
+        if db.is_memory or not db.path:
+            continue
+        key = (name, str(db.path))
+        if key not in known:
+            known[key] = _is_archive_file(str(db.path))
+        if known[key]:
+            names.append(name)
+    return names
+
+
+def escape_fts(query: str | None) -> str:
+    """Datasette's ``escape_fts`` for archives: every term matched as a substring (AND)."""
+    return search.fts_query(query or "")
+
+
+def sql_snippet(text: str | None, query: str | None) -> str:
+    return make_snippet(text, search.search_terms(query or ""))
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) -> None:
+    # trylast: Datasette's own prepare_connection registers its escape_fts first; ours,
+    # registered after it, replaces it -- but only on archive connections.
+    if not _has_search_table(conn):
+        return
+    conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
+    conn.create_function("reportarchiver_snippet", 2, sql_snippet, deterministic=True)
+    conn.create_function("reportarchiver_diff", 2, unified_diff, deterministic=True)
+
+
+@hookimpl
+def get_metadata(datasette: Any, key: str, database: str, table: str) -> dict[str, Any]:
+    # A fresh copy every time: Datasette merges (and mutates) what hooks return.
+    template = _metadata_template()
+    metadata = {k: copy.deepcopy(v) for k, v in template.items() if k != "database"}
+    metadata["databases"] = {
+        name: copy.deepcopy(template["database"]) for name in archive_databases(datasette)
+    }
+    return metadata
+
+
+@hookimpl
+def render_cell(value: Any, column: str, database: str, datasette: Any) -> Markup | None:
+    """Show the hits in a search snippet as ``<mark>`` (the rest escaped)."""
+    is_snippet = column == "snippet" and isinstance(value, str) and MARK_START in value
+    if is_snippet and database in archive_databases(datasette):
+        return Markup(highlight_html(value))
+    return None
+
+
+@hookimpl
+def extra_template_vars(view_name: str, database: str, table: str, request: Any,
+                        datasette: Any) -> Any:
+    if view_name != "row" or table != "reports" or request is None:
+        return None
+    if database not in archive_databases(datasette):
+        return None
+    pks = urlsafe_components(request.url_vars.get("pks", ""))
+
+    async def inner() -> dict[str, Any]:
+        return await report_context(datasette, database, pks[0] if pks else "")
+
+    return inner
+
+
+@hookimpl
+def register_routes() -> list[tuple[str, Any]]:
+    return [(r"^/-/reportarchiver/diff/(?P<database>[^/]+)/(?P<report_id>\d+)$", diff_view)]

@@ -1,0 +1,94 @@
+"""Data for the report page (``row.html``) and the version diff page."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from datasette import Forbidden, NotFound, Response
+from markupsafe import Markup
+
+from .diff import diff_blocks
+from .sanitize import paragraphs_html, sanitize_html
+
+DIFF_PATH = "/-/reportarchiver/diff/{database}/{report_id}"
+
+
+def _body_markup(row: dict[str, Any]) -> Markup:
+    # Markup is safe here only because sanitize_html/paragraphs_html re-serialize from a
+    # whitelist and escape every text node.
+    return Markup(sanitize_html(row.get("body_html")) or paragraphs_html(row.get("body_text")))
+
+
+async def _rows(db: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    return [dict(row) for row in (await db.execute(sql, params)).rows]
+
+
+async def _versions(db: Any, report_id: Any) -> list[dict[str, Any]]:
+    if not await db.table_exists("report_versions"):
+        return []
+    return await _rows(db, "SELECT id, captured_at, content_hash, title, length(body_text) AS chars"
+                       " FROM report_versions WHERE report_id = ? ORDER BY captured_at, id",
+                       [report_id])
+
+
+async def _pages(db: Any, report_id: Any) -> list[dict[str, Any]]:
+    if not await db.table_exists("pages"):
+        return []
+    return await _rows(db, "SELECT id, url, page_no, status, fetched_at FROM pages"
+                       " WHERE report_id = ? ORDER BY page_no, id", [report_id])
+
+
+async def report_context(datasette: Any, database: str, pk: str) -> dict[str, Any]:
+    """Template variables for one report's page: sanitized body, versions, pages, diff links."""
+    db = datasette.get_database(database)
+    rows = await _rows(db, "SELECT * FROM reports WHERE id = ?", [pk])
+    if not rows:
+        return {}
+    report = rows[0]
+    versions = await _versions(db, report["id"])
+    diff_base = DIFF_PATH.format(database=database, report_id=report["id"])
+    for previous, version in itertools.pairwise(versions):
+        version["diff_url"] = datasette.urls.path(
+            f"{diff_base}?from={previous['id']}&to={version['id']}"
+        )
+    return {
+        "report": report,
+        "report_body": _body_markup(report),
+        "report_versions": versions,
+        "report_pages": await _pages(db, report["id"]),
+    }
+
+
+def _version_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+async def diff_view(datasette: Any, request: Any) -> Response:
+    """``/-/reportarchiver/diff/<db>/<report>?from=<version>&to=<version>`` (default: last two)."""
+    database = request.url_vars["database"]
+    report_id = int(request.url_vars["report_id"])
+    if database not in datasette.databases:
+        raise NotFound("No such database")
+    if not await datasette.permission_allowed(
+        request.actor, "view-table", (database, "report_versions"), default=True
+    ):
+        raise Forbidden("You may not view report versions")
+    db = datasette.get_database(database)
+    versions = await _rows(db, "SELECT id, captured_at, title, body_text FROM report_versions"
+                           " WHERE report_id = ? ORDER BY captured_at, id", [report_id])
+    by_id = {v["id"]: v for v in versions}
+    new = by_id.get(_version_id(request.args.get("to"))) or (versions[-1] if versions else None)
+    older = [v for v in versions if new and v["id"] != new["id"]]
+    old = by_id.get(_version_id(request.args.get("from"))) or (older[-1] if older else None)
+    context = {
+        "database": database,
+        "report_id": report_id,
+        "versions": versions,
+        "old": old,
+        "new": new,
+        "blocks": diff_blocks(old["body_text"], new["body_text"]) if old and new else [],
+    }
+    return Response.html(
+        await datasette.render_template("reportarchiver_diff.html", context, request=request)
+    )

@@ -1,0 +1,279 @@
+"""Browsing the archive in the real Datasette: search, metadata, canned queries, report page."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportarchiver import browse, search
+
+# The schema store.py writes (issue 2), reduced to what browsing reads.
+SCHEMA = """
+CREATE TABLE reports (id INTEGER PRIMARY KEY, url TEXT UNIQUE, site TEXT, title TEXT, kind TEXT,
+    province TEXT, city TEXT, county TEXT, report_date TEXT, year INTEGER, speaker TEXT,
+    meeting TEXT, published_at TEXT, source TEXT, language TEXT, body_text TEXT, body_html TEXT,
+    page_count INTEGER, char_count INTEGER, content_hash TEXT, complete INTEGER,
+    first_seen TEXT, last_changed TEXT, last_checked TEXT);
+CREATE TABLE report_versions (id INTEGER PRIMARY KEY, report_id INTEGER REFERENCES reports(id),
+    captured_at TEXT, content_hash TEXT, title TEXT, body_text TEXT, body_html TEXT);
+CREATE TABLE pages (id INTEGER PRIMARY KEY, url TEXT UNIQUE, report_id INTEGER, page_no INTEGER,
+    status INTEGER, fetched_at TEXT, final_url TEXT, content_type TEXT, encoding TEXT, etag TEXT,
+    last_modified TEXT, sha256 TEXT, raw BLOB, raw_size INTEGER);
+CREATE TABLE crawl_runs (id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT,
+    command TEXT, fetched INTEGER, new_reports INTEGER, changed_reports INTEGER,
+    unchanged INTEGER, errors INTEGER, skipped INTEGER, duration_seconds REAL);
+CREATE TABLE fetch_errors (id INTEGER PRIMARY KEY, url TEXT, run_id INTEGER, kind TEXT,
+    status INTEGER, message TEXT, attempts INTEGER, at TEXT);
+CREATE TABLE frontier (url TEXT PRIMARY KEY, site TEXT, depth INTEGER, kind TEXT, state TEXT,
+    next_attempt_at TEXT, attempts INTEGER, discovered_at TEXT, reason TEXT);
+"""
+
+HOSTILE_HTML = (
+    "<p>第一段：养老服务体系建设。</p><script>window.pwned = 1; document.title = 'pwned'</script>"
+    "<p>第二段<img src=x onerror=\"window.pwned = 2\"></p>"
+    "<p><a href=\"javascript:window.pwned=3\" onclick=\"window.pwned=4\">链接</a></p>"
+)
+REPORTS = [
+    # (title, province, city, year, kind, body paragraphs)
+    ("北京市政府工作报告", "北京市", "北京市", 2023, "政府工作报告",
+     ["推进养老服务和医疗保障。", "发展5G基站，建设老旧小区。"]),
+    ("大连市中山区人民政府工作报告", "辽宁省", "大连市", 2022, "政府工作报告",
+     ["就业优先，教育公平。", "培养老师队伍。"]),
+    ("辽宁省统计公报", "辽宁省", None, 2023, "统计公报", ["税收收入增长。GDP growth was strong."]),
+    ("预算报告", "广东省", "广州市", 2021, "预算报告", ["医疗卫生支出。养老金按时足额发放。"]),
+    ("Tax report 税", "广东省", "深圳市", 2022, "预算报告", ["最后一个字是税"]),
+]
+
+
+def build_archive(path: Path) -> Path:
+    """An archive of five reports, a hostile body, two versions, a crawl run with errors."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(SCHEMA)
+    search.ensure_search_schema(conn)
+    for n, (title, province, city, year, kind, paras) in enumerate(REPORTS, start=1):
+        body = "\n\n".join(paras)
+        html = HOSTILE_HTML if n == 1 else "".join(f"<p>{p}</p>" for p in paras)
+        conn.execute(
+            "INSERT INTO reports (id, url, site, title, kind, province, city, report_date, year,"
+            " body_text, body_html, page_count, char_count, first_seen, last_changed,"
+            " last_checked) VALUES (?, ?, 'demo', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+            (n, f"http://demo.test/baogao/{n}.html", title, kind, province, city,
+             f"{year}-0{n}-01", year, body, html, len(body), "2024-01-01T00:00:00Z",
+             "2024-02-01T00:00:00Z" if n == 2 else "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z"))
+        search.index_report(conn, n, title, body)
+    conn.executemany(
+        "INSERT INTO report_versions (report_id, captured_at, title, body_text)"
+        " VALUES (2, ?, '大连市中山区人民政府工作报告', ?)",
+        [("2024-01-01T00:00:00Z", "就业优先。\n\n培养老师队伍。"),
+         ("2024-02-01T00:00:00Z", "就业优先，教育公平。\n\n培养老师队伍。")])
+    conn.execute("INSERT INTO crawl_runs (id, started_at, status, command, fetched, errors) "
+                 "VALUES (1, '2024-03-01', 'ok', 'crawl', 9, 1), "
+                 "(2, '2024-03-02', 'ok', 'crawl', 5, 1)")
+    conn.execute("INSERT INTO fetch_errors (url, run_id, kind, status, message) VALUES "
+                 "('http://demo.test/old', 1, 'http', 500, 'old failure'), "
+                 "('http://demo.test/gone', 2, 'http', 404, 'Not Found')")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("archive") / "reports.db")
+
+
+@pytest.fixture(scope="module")
+def ds(archive) -> Datasette:
+    datasette = Datasette([str(archive)], template_dir=str(browse.TEMPLATES_DIR),
+                          settings=browse.SETTINGS)
+    asyncio.run(datasette.invoke_startup())
+    return datasette
+
+
+def get(ds: Datasette, path: str):
+    return asyncio.run(ds.client.get(path))
+
+
+def search_ids(ds: Datasette, query: str) -> set[int]:
+    response = get(ds, "/reports/reports.json?_shape=array&_col=id&_size=max&_nofacet=1&_search="
+                   + query.replace("%", "%25").replace("&", "%26").replace("#", "%23")
+                   .replace("+", "%2B"))
+    assert response.status_code == 200, response.text
+    return {row["id"] for row in response.json()}
+
+
+def like_ids(archive: Path, query: str) -> set[int]:
+    conn = sqlite3.connect(archive)
+    ids = {row[0] for row in conn.execute("SELECT id FROM reports")}
+    for term in query.split():
+        pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        ids &= {row[0] for row in conn.execute(
+            "SELECT id FROM reports WHERE body_text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\'",
+            (pattern, pattern))}
+    return ids
+
+
+@pytest.mark.parametrize("query", ["税", "养", "养老", "教育", "老旧小", "养老金按时", "growth",
+                                   "TAX", "5G基站", "养老 医疗", "就业 税"])
+def test_search_box_returns_exactly_the_like_rows(ds, archive, query):
+    assert search_ids(ds, query) == like_ids(archive, query)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_search_of_any_substring_of_a_stored_text_returns_the_like_rows(ds, archive, data):
+    texts = [t for r in REPORTS for t in [r[0], *r[5]]]
+    text = data.draw(st.sampled_from(texts))
+    start = data.draw(st.integers(0, len(text) - 1))
+    query = text[start:start + data.draw(st.integers(1, 20))].strip() or "税"
+    assert search_ids(ds, query) == like_ids(archive, query)
+
+
+def test_fts5_syntax_in_a_query_is_searched_literally_not_an_error(ds):
+    for query in ['"', "养老 OR", "NOT 税", "a*", "(", "col:x", "^养", "NEAR(a b)"]:
+        assert search_ids(ds, query) == set()
+
+
+def test_the_table_page_has_a_search_box_and_sorts_by_report_date(ds):
+    html = get(ds, "/reports/reports").text
+    assert 'name="_search"' in html
+    rows = get(ds, "/reports/reports.json?_shape=array&_col=report_date").json()
+    assert [r["report_date"] for r in rows] == sorted((r["report_date"] for r in rows),
+                                                      reverse=True)
+
+
+def test_default_facets_are_kind_province_city_year_and_site(ds):
+    data = get(ds, "/reports/reports.json?_search=养老").json()
+    facets = data["facet_results"]
+    assert set(facets) == {"kind", "province", "city", "year", "site"}
+    kinds = {r["value"]: r["count"] for r in facets["kind"]["results"]}
+    assert kinds == {"政府工作报告": 2, "预算报告": 1}  # 培养老师 contains 养老, as in LIKE
+
+
+def test_metadata_titles_describe_the_archive_and_hide_the_crawl_queue(ds):
+    data = get(ds, "/reports.json").json()
+    tables = {t["name"]: t for t in data["tables"]}
+    assert tables["frontier"]["hidden"] and tables["reports_fts_pending"]["hidden"]
+    assert not tables["reports"]["hidden"]
+    html = get(ds, "/reports/reports").text
+    assert "<h1" in html and "Type words into the search box" in html
+    assert "<dd>Cleaned text; paragraphs separated by blank lines</dd>" in html
+    assert "Apache-2.0" in html
+
+
+def canned(ds: Datasette, name: str, **params: str) -> list[dict]:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    response = get(ds, f"/reports/{name}.json?_shape=array&{query}")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_search_query_ranks_title_hits_first_with_marked_snippets(ds):
+    rows = canned(ds, "search", q="税")
+    assert {r["id"] for r in rows} == {3, 5}
+    assert rows[0]["id"] == 5  # 税 in the title weighs more
+    assert "⟪税⟫" in rows[0]["snippet"]
+    html = get(ds, "/reports/search?q=养老").text
+    assert "<mark>养老</mark>" in html
+
+
+def test_canned_queries_for_latest_region_changes_runs_and_failures(ds):
+    assert [r["id"] for r in canned(ds, "latest_reports")][:2] == [3, 1]
+    assert {r["id"] for r in canned(ds, "region_by_year", region="辽宁省", year="2023")} == {3}
+    assert {r["id"] for r in canned(ds, "region_by_year", region="大连市", year="")} == {2}
+    assert [r["id"] for r in canned(ds, "recently_changed")] == [2]
+    assert [r["id"] for r in canned(ds, "crawl_runs")] == [2, 1]
+    assert [r["url"] for r in canned(ds, "last_run_failures")] == ["http://demo.test/gone"]
+    diff = canned(ds, "version_diff", old_version="1", new_version="2")[0]["diff"]
+    assert "-就业优先。" in diff and "+就业优先，教育公平。" in diff
+
+
+def test_the_report_page_shows_paragraphs_original_link_and_versions(ds):
+    html = get(ds, "/reports/reports/2").text
+    assert "<p>就业优先，教育公平。</p>" in html
+    assert 'href="http://demo.test/baogao/2.html"' in html
+    assert "2024-01-01T00:00:00Z" in html and "what changed" in html
+
+
+def test_a_hostile_stored_body_is_rendered_inert(ds):
+    html = get(ds, "/reports/reports/1").text
+    body = html.split('<section class="ra-body"', 1)[1].split("</section>", 1)[0]
+    assert "<p>第一段：养老服务体系建设。</p>" in body
+    for bad in ("<script", "onerror", "onclick", "javascript:", "<img"):
+        assert bad not in body
+
+
+def test_the_diff_page_marks_what_changed_between_two_versions(ds):
+    response = get(ds, "/-/reportarchiver/diff/reports/2")
+    assert response.status_code == 200
+    assert '<span class="insert">，教育公平</span>' in response.text
+
+
+def test_the_plugin_leaves_other_databases_search_alone(tmp_path):
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE VIRTUAL TABLE docs USING fts5(text)")
+    conn.execute("INSERT INTO docs (text) VALUES ('hello world')")
+    conn.commit()
+    datasette = Datasette([str(other)])
+    response = asyncio.run(datasette.client.get("/other/docs.json?_search=hello&_shape=array"))
+    assert len(response.json()) == 1
+
+
+def test_the_archive_opens_in_stock_sqlite3_shell_and_accepts_writes(tmp_path):
+    shell = shutil.which("sqlite3")
+    if shell is None:
+        pytest.skip("the sqlite3 command-line shell is not installed")
+    path = build_archive(tmp_path / "reports.db")
+    sql = ("INSERT INTO reports (url, title, body_text) VALUES ('u', '新', '新的养老报告');"
+           "UPDATE reports SET body_text = '改' WHERE id = 1; DELETE FROM reports WHERE id = 2;"
+           "SELECT count(*) FROM reports_fts_pending;")
+    result = subprocess.run([shell, str(path), sql], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "3"
+    conn = sqlite3.connect(path)
+    assert search.sync_index(conn) == 3
+    conn.commit()
+    assert search_ids(Datasette([str(path)]), "养老") == like_ids(path, "养老") == {4, 6}
+
+
+def test_the_archive_opens_in_stock_datasette_without_the_plugin(archive, tmp_path):
+    script = (
+        "import asyncio, sys\n"
+        "sys._called_from_test = True  # Datasette then loads no installed plugins\n"
+        "from datasette.app import Datasette\n"
+        "from datasette.plugins import get_plugins\n"
+        "assert not [p for p in get_plugins() if 'reportarchiver' in p['name']]\n"
+        "ds = Datasette([sys.argv[1]])\n"
+        "r = asyncio.run(ds.client.get('/reports/reports.json?_shape=array&_col=id'))\n"
+        "print(r.status_code, len(r.json()))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(archive)],
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["200", "5"]
+
+
+def test_datasette_args_serve_the_archive_writable_with_our_templates():
+    args = browse.datasette_args(Path("archive/reports.db"), port=9001)
+    assert args[:3] == ["datasette", "serve", "archive/reports.db"]
+    assert "--immutable" not in args and str(browse.TEMPLATES_DIR) in args
+    assert args[args.index("--port") + 1] == "9001"
+    assert browse.browse_command_line(Path("my archive.db")) == (
+        "reportarchiver browse --db 'my archive.db'")
+
+
+def test_bundled_metadata_is_valid_json_with_every_canned_query():
+    data = json.loads((Path(browse.__file__).parent / "metadata.json").read_text())
+    assert set(data["database"]["queries"]) >= {
+        "search", "latest_reports", "region_by_year", "recently_changed", "crawl_runs",
+        "last_run_failures", "version_diff"}
