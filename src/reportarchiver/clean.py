@@ -1,0 +1,165 @@
+"""The cleaner: one HTML page in, its body as text and sanitized HTML out (:class:`Cleaned`).
+
+Pipeline (each step in its own module):
+
+``decode_html`` (encoding.py) -> parse and prune (clean_dom) -> linearize into blocks
+(clean_dom) -> measure and score blocks, choose the body container (clean_score)
+-> render text and HTML (clean_render) -> metadata (metadata.py).
+
+Site hints refine the generic layer: ``drop_selectors`` are removed before scoring,
+``drop_text`` patterns drop blocks, ``body_selector`` replaces the container choice.  A hint
+that matches nothing is ignored and listed in ``Cleaned.hint_misses``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from .clean_dom import Block, Box, furniture_ids, linearize, parse, prune
+from .clean_render import group, mark_layout_tables, to_html, to_text
+from .clean_score import choose_container, measure, select
+from .clean_text import normalize
+from .encoding import decode_html
+from .models import Cleaned, Metadata, SiteHints
+
+logger = logging.getLogger(__name__)
+
+_NO_HINTS = SiteHints()
+
+
+@dataclass(slots=True)
+class _Page:
+    """What the cleaner learned about one page, before metadata."""
+
+    text: str = ""
+    html: str = ""
+    title: str = ""
+    h1: str = ""
+    page_text: str = ""
+    lang: str = ""
+
+
+def clean(
+    html: bytes | str,
+    url: str = "",
+    *,
+    hints: SiteHints | None = None,
+    http_charset: str | None = None,
+) -> Cleaned:
+    """Extract the body of one HTML page (bytes are decoded by :func:`decode_html`).
+
+    Never raises: on hopeless input the result has empty text.
+    """
+    encoding = ""
+    try:
+        if isinstance(html, str):
+            source = html
+        else:
+            decoded = decode_html(bytes(html or b""), http_charset)
+            source, encoding = decoded.text, decoded.encoding
+        misses: list[str] = []
+        page = _extract(source, hints or _NO_HINTS, misses)
+    except Exception:  # the contract is "never raise": log the bug, return an empty result
+        logger.warning("cleaner failed on %r", url, exc_info=True)
+        return Cleaned(text="", html="", title="", encoding=encoding)
+    meta = _call_metadata(page, url)
+    return Cleaned(
+        text=page.text,
+        html=page.html,
+        title=meta.title or page.title,
+        encoding=encoding,
+        metadata=meta,
+        hint_misses=tuple(misses),
+    )
+
+
+def _call_metadata(page: _Page, url: str) -> Metadata:
+    try:
+        # imported here so that a broken metadata module costs the metadata, not the body
+        from .metadata import extract_metadata
+
+        return extract_metadata(
+            title=page.title, h1=page.h1, body_text=page.text, page_text=page.page_text,
+            url=url, lang=page.lang,
+        )
+    except Exception:  # metadata is best effort: a bug there must not lose the body
+        logger.warning("metadata extraction failed on %r", url, exc_info=True)
+        return Metadata(title=page.h1 or page.title)
+
+
+def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
+    tree = parse(source)
+    page = _Page()
+    title_node = tree.css_first("title")
+    page.title = normalize(title_node.text()) if title_node is not None else ""
+    html_node = tree.css_first("html")
+    page.lang = (html_node.attributes.get("lang") or "").strip() if html_node else ""
+    misses.extend(prune(tree, hints.drop_selectors))
+    body = tree.body
+    if body is None:
+        return page
+    negative, positive = furniture_ids(tree)
+    boxes, raw_blocks, by_id = linearize(body, negative, positive)
+    blocks = measure(raw_blocks)
+    page.page_text = "\n".join(b.text for b in blocks)
+    page.h1 = _main_heading(blocks, page.title)
+    _apply_drop_text(blocks, hints.drop_text, misses)
+    container = choose_container(boxes, blocks)  # also numbers the subtrees: always run it
+    container = _hinted_container(tree, hints.body_selector, by_id, misses) or container
+    kept = _drop_title(select(container, blocks), page.title, page.h1)
+    mark_layout_tables(blocks)
+    groups = group(kept)
+    page.text = to_text(groups)
+    page.html = to_html(groups)
+    return page
+
+
+def _main_heading(blocks: list[Block], title: str) -> str:
+    """The page's own heading: the h1 that agrees with <title>, else the first sizeable h1."""
+    h1s = [b.text for b in blocks if b.box.kind == "h1" and not b.bad]
+    for text in h1s:
+        if len(text) >= 2 and (text in title or (title and title in text)):
+            return text
+    return next((t for t in h1s if len(t) >= 6), "")
+
+
+def _drop_title(kept: list[Block], title: str, h1: str) -> list[Block]:
+    """The title is metadata, not body: drop its repetition at the top of the body."""
+    out = list(kept)
+    for block in kept[:3]:
+        text = block.text
+        if text in (h1, title) or (len(text) >= 6 and title.startswith(text)):
+            out.remove(block)
+    return out
+
+
+def _apply_drop_text(blocks: list[Block], patterns: tuple[str, ...], misses: list[str]) -> None:
+    for pattern in patterns:
+        try:
+            regex = re.compile(pattern)
+        except re.error:
+            misses.append(pattern)
+            continue
+        hit = False
+        for block in blocks:
+            if regex.search(block.text):
+                block.bad, block.value, hit = "hint", -float(block.weight), True
+        if not hit:
+            misses.append(pattern)
+
+
+def _hinted_container(tree, selector: str, by_id: dict[int, Box], misses: list[str]) -> Box | None:
+    if not selector:
+        return None
+    try:
+        node = tree.css_first(selector)
+    except Exception:  # a malformed selector is a miss
+        node = None
+    while node is not None and node.mem_id not in by_id:
+        node = node.parent  # an inline element: its block-level ancestor holds it
+    if node is None:
+        misses.append(selector)
+        return None
+    return by_id[node.mem_id]

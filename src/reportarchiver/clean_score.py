@@ -1,0 +1,153 @@
+"""Scoring: which blocks are body text, and which box holds the body.
+
+Every block gets a value: positive for text that reads like prose (long, punctuated, few
+links), negative for boilerplate (link lists, furniture regions, boilerplate patterns).  A
+box's score is the sum of the values below it; the box with the highest score is the body
+container (a maximum-subtree-sum: it grows to take in sibling paragraphs as long as they add
+more text than the furniture it would also take in).  Inside it, boilerplate blocks are
+dropped one by one, and an end-of-article marker ("相关阅读", "Comments") cuts the rest.
+"""
+
+from __future__ import annotations
+
+from .clean_dom import Block, Box
+from .clean_text import (
+    BOILERPLATE_RE,
+    INFO_LABEL_RE,
+    SECTION_MARKER_RE,
+    normalize,
+    normalize_pre,
+    punctuation_count,
+)
+
+_LONG = 300  # characters: past this, a block is prose even if a footer word appears late
+_CUT_AFTER = 0.4
+_CUT_AFTER_BYTES = 600
+_FURNITURE_SHARE = 0.5  # a "furniture" region holding more of the page's prose is the page
+_PROSE_CHARS = 40  # a section marker cuts only once this share of the body text is behind it
+
+
+def measure(blocks: list[Block]) -> list[Block]:
+    """Fill text, sizes and boilerplate verdicts of the blocks; return those with any text."""
+    kept = []
+    for block in blocks:
+        raw = "".join(run[0] for run in block.runs)
+        text = normalize_pre(raw) if block.box.kind == "pre" else normalize(raw)
+        if not text:
+            continue
+        block.text = text
+        block.chars = len(text)
+        # UTF-8 length: a Han character (3 bytes) carries about as much as an English word
+        block.weight = len(text.encode("utf-8", "surrogatepass"))
+        block.punct = punctuation_count(text)
+        block.bad = _why_bad(block)
+        kept.append(block)
+    return kept
+
+
+def _why_bad(block: Block) -> str:
+    text = block.text
+    probe = text if block.chars < _LONG else text[:80]
+    if BOILERPLATE_RE.search(probe):
+        return "pattern"
+    if block.link_chars * 2 > block.chars and block.chars > 1:
+        return "links"
+    if block.box.kind == "cell" and INFO_LABEL_RE.match(text):
+        return "info"
+    return ""
+
+
+def _value(block: Block) -> float:
+    if block.bad:
+        return -float(block.weight)
+    if block.box.neg >= 0:
+        return -0.5 * block.weight
+    density = 1.0 - min(block.link_chars / block.chars, 1.0)
+    value = block.weight * density * density
+    if not block.punct:
+        value *= 0.3 if block.chars >= 10 else 0.0
+    return value
+
+
+def choose_container(boxes: list[Box], blocks: list[Block]) -> Box:
+    """Score every box and return the one whose subtree has the highest total block value."""
+    for block in blocks:  # prose: what a page wrapper holds and a sidebar does not
+        prose = not block.bad and block.punct and block.chars >= _PROSE_CHARS
+        block.value = float(block.weight) if prose else 0.0
+    _sum_up(boxes, blocks, "weight")
+    _resolve_furniture(boxes)
+    for block in blocks:
+        block.value = _value(block)
+    _sum_up(boxes, blocks, "score")
+    best = boxes[0]
+    for box in boxes:
+        if box.score > best.score:
+            best = box
+    return best
+
+
+def _sum_up(boxes: list[Box], blocks: list[Block], attr: str) -> None:
+    """Sum block values into the boxes' ``attr`` over their subtrees (and find each box's end)."""
+    for box in boxes:
+        setattr(box, attr, 0)
+    for block in blocks:
+        box = block.box
+        setattr(box, attr, getattr(box, attr) + block.value)
+    for box in reversed(boxes):  # children come after parents: this is a post-order sum
+        parent = box.parent
+        if parent is not None:
+            setattr(parent, attr, getattr(parent, attr) + getattr(box, attr))
+            if box.end > parent.end:
+                parent.end = box.end
+
+
+def _resolve_furniture(boxes: list[Box]) -> None:
+    """Turn furniture flags into regions, ignoring flags on boxes holding much of the page.
+
+    A class word such as "sidebar" on the page wrapper ("with-sidebar-right") must not turn
+    the whole page into furniture.  ``weight`` holds each box's prose weight here.
+    """
+    limit = _FURNITURE_SHARE * (boxes[0].weight if boxes else 0)
+    for box in boxes:  # parents come first: the region depth is inherited downwards
+        parent = box.parent
+        if box.flag and box.weight <= limit:
+            box.neg = box.depth
+        else:
+            box.neg = parent.neg if parent is not None else -1
+
+
+def select(container: Box, blocks: list[Block]) -> list[Block]:
+    """The blocks of the container that are body text, in document order."""
+    lo, hi = container.idx, container.end
+    inside = [b for b in blocks if lo <= b.box.idx <= hi]
+    _drop_info_tables(inside)
+    total = sum(b.weight for b in inside if not b.bad and b.box.neg <= container.depth)
+    # a marker cuts once enough body is behind it: 40% of it, or 600 bytes when comments
+    # longer than the article follow
+    cut_after = min(_CUT_AFTER * total, _CUT_AFTER_BYTES)
+    kept: list[Block] = []
+    seen = 0
+    for block in inside:
+        if block.chars < 40 and SECTION_MARKER_RE.match(block.text) and seen >= cut_after:
+            break
+        if block.bad or block.box.neg > container.depth:
+            continue
+        kept.append(block)
+        seen += block.weight
+    return kept
+
+
+def _drop_info_tables(blocks: list[Block]) -> None:
+    """A table with two or more disclosure labels (索引号, 文号...) is metadata: drop it whole."""
+    labels: dict[int, int] = {}
+    for block in blocks:
+        table = block.box.table
+        if block.bad == "info" and table is not None:
+            labels[table.idx] = labels.get(table.idx, 0) + 1
+    tables = {idx for idx, n in labels.items() if n >= 2}
+    if not tables:
+        return
+    for block in blocks:
+        table = block.box.table
+        if table is not None and table.idx in tables:
+            block.bad = block.bad or "info"
