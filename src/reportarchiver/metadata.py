@@ -226,7 +226,7 @@ _NAME = (
     r"|[\u4e00-\u9fff](?: *[\u4e00-\u9fff]){1,3}"
 )
 _SPEAKER = re.compile(
-    rf"(?P<org>[\u4e00-\u9fff()]{{0,40}}?)(?:代理?)?(?:{_OFFICES})\s*(?P<name>{_NAME})"
+    rf"(?P<org>[\u4e00-\u9fff()]{{0,40}}?)(?:代理?)?(?:{_OFFICES})(?P<gap>\s*)(?P<name>{_NAME})"
 )
 _SPEAKER_ORG = re.compile(r"(?:政府|法院|检察院|常委会|委员会|局|公署)$")
 _SPEAKER_LINES = 3  # the speaker line follows the meeting line, maybe after a blank or two
@@ -265,7 +265,11 @@ def _speaker(lines: list[str], *, need_org: bool = False) -> str:
     """The name on a "旅顺口区人民政府区长 李井山" line: spaces inside removed, "·" kept."""
     for line in lines:
         match = _SPEAKER.fullmatch(line.strip())
-        if match and (not need_org or _SPEAKER_ORG.search(match.group("org"))):
+        if not match:
+            continue
+        org, gap = match.group("org"), match.group("gap")
+        # "区长 李井山" and "…人民政府区长李井山" name a person; "市长热线" does not.
+        if (org or gap) and (not need_org or _SPEAKER_ORG.search(org)):
             return _SPACES.sub("", match.group("name"))
     return ""
 
