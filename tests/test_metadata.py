@@ -417,3 +417,8 @@ def test_typical_pages_take_well_under_half_a_millisecond():
     for _ in range(200):
         extract_metadata(**args)
     assert (time.perf_counter() - started) / 200 < 0.0005 * 4  # 4x slack for a loaded CI box
+
+
+def test_an_english_date_after_a_false_month_word_is_found():
+    page = "Market news. May we help? The council met.\nMarch 5, 2024\n" + ENGLISH_BODY
+    assert extract_metadata(title="Council", page_text=page).published_at == "2024-03-05"

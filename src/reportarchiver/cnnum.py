@@ -1,7 +1,11 @@
-"""Chinese text helpers for metadata: folding for matching, numerals, and dates.
+r"""Chinese text helpers for metadata: folding for matching, numerals, and dates.
 
 Everything here is pure and never raises on any ``str``. Dates come back as ISO 8601 strings,
 or ``""`` when the text holds no valid date: a date that does not exist (2023-02-30) is not a date.
+
+Long texts are matched as they are, with patterns that accept the variants (``\s`` and ``\d``
+already match U+3000, NBSP and full-width digits): folding a whole page with ``str.translate``
+costs more than all the matching. Short texts (titles) are folded with :func:`fold`.
 """
 
 from __future__ import annotations
@@ -33,11 +37,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGIT = {"〇": 0, "○": 0, "Ｏ": 0, "零": 0, "两": 2}
+_CN_DIGIT.update({c: i for i, c in enumerate("一二三四五六七八九", start=1)})
 
 #: Regex fragments (no groups) for the parts of a Chinese date, Arabic or Chinese numerals.
-YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
+YEAR = r"(?:\d{4}|[〇○Ｏ零一二三四五六七八九]{4})"
+#: Every dash a meeting line starts with, before folding.
+DASHES = "-—―─‒–━﹣－‐‑"
 MONTH_DAY = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 
 _CN_DATE = re.compile(
@@ -52,7 +58,7 @@ def cn_number(text: str) -> int | None:
     """
     if not text:
         return None
-    if text.isascii() and text.isdigit():
+    if text.isdecimal():  # also full-width digits, which int() reads
         return int(text)
     if "十" not in text:
         if all(c in _CN_DIGIT for c in text):
@@ -102,11 +108,11 @@ def date_of(match: re.Match[str], first: int) -> str:
 _PUBLISH_LABELS = ("发布日期", "发布时间", "发表时间", "发文日期", "发稿时间", "更新时间",
                    "时间", "日期")
 _NUMERIC_DATETIME = re.compile(
-    r"\s*:\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-    r"(?:\s*(\d{1,2})\s*:\s*(\d{2})(?:\s*:\s*(\d{2}))?)?"
+    r"\s*[:：]\s*(\d{4})\s*[-/.年－／]\s*(\d{1,2})\s*[-/.月－／]\s*(\d{1,2})\s*日?"
+    r"(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
 )
 _SOURCE_LABELS = ("信息来源", "文章来源", "稿件来源", "来源")
-_SOURCE_VALUE = re.compile(r"\s*:\s*([^\s:|｜【】\[\]<>]{1,60})")
+_SOURCE_VALUE = re.compile(r"\s*[:：]\s*([^\s:：|｜【】\[\]<>]{1,60})")
 _SOURCE_END = re.compile(r"(?:作者|编辑|责任编辑|浏览|点击|阅读|发布|时间|日期|字号|字体|【|\[).*")
 _MAX_HITS = 20  # per label: enough for a page's own lines, bounded for pathological input
 
@@ -124,7 +130,7 @@ def _labelled(text: str, label: str) -> list[int]:
 
 
 def published_at(text: str) -> str:
-    """ISO date or date-time from a "发布日期:2023-01-31 18:42"-style line in folded text."""
+    """ISO date or date-time from a "发布日期:2023-01-31 18:42"-style line."""
     for label in _PUBLISH_LABELS:
         for end in _labelled(text, label):
             match = _NUMERIC_DATETIME.match(text, end)
@@ -137,24 +143,23 @@ def published_at(text: str) -> str:
 
 
 def _clock(match: re.Match[str]) -> str:
-    hour, minute, second = match.group(4), match.group(5), match.group(6)
-    if hour is None or not (int(hour) < 24 and int(minute) < 60):
+    hour, minute, second = (int(g) if g else None for g in match.group(4, 5, 6))
+    if hour is None or minute is None or not (hour < 24 and minute < 60):
         return ""
-    clock = f"T{int(hour):02d}:{minute}"
-    if second is not None and int(second) < 60:
-        clock += f":{second}"
+    clock = f"T{hour:02d}:{minute:02d}"
+    if second is not None and second < 60:
+        clock += f":{second:02d}"
     return clock
 
 
-def source_of(folded: str, original: str) -> str:
-    """The value of a "来源:XX县人民政府" line; offsets of ``folded`` index ``original``."""
+def source_of(text: str) -> str:
+    """The value of a "来源:XX县人民政府" line, as the page writes it."""
     for label in _SOURCE_LABELS:
-        for end in _labelled(folded, label):
-            match = _SOURCE_VALUE.match(folded, end)
+        for end in _labelled(text, label):
+            match = _SOURCE_VALUE.match(text, end)
             if not match:
                 continue
-            value = original[match.start(1) : match.end(1)]
-            value = _SOURCE_END.sub("", value).strip(" ,.;、")
+            value = _SOURCE_END.sub("", match.group(1)).strip(" ,.;、，；")
             if value:
                 return value
     return ""
@@ -165,20 +170,57 @@ _MONTHS = {name: i + 1 for i, name in enumerate(
      "october", "november", "december"))}
 _MONTHS.update({name[:3]: num for name, num in _MONTHS.items()})
 _MONTHS["sept"] = 9
-_MONTH_RE = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+ENGLISH_DATE_CHARS = 1500  # a page's own date stands near its title
+# Month words are matched as plain letter runs and looked up: an alternation of month names
+# under IGNORECASE made this scan the slowest step of the whole extractor.
 _EN_DATE = re.compile(
-    rf"\b(?:{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"
-    rf"|(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_RE},?\s+(\d{{4}}))\b",
-    re.IGNORECASE,
+    r"\b(?:([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})"
+    r"|(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4}))\b"
 )
 _EN_LABELLED_ISO = re.compile(
-    r"\b(?:published|updated|posted|released|date)\b\s*(?:on)?\s*:?\s*(\d{4})-(\d{2})-(\d{2})",
-    re.IGNORECASE,
+    r"\b(?:[Pp]ublished|[Uu]pdated|[Pp]osted|[Rr]eleased|[Dd]ate)\b\s*(?:on)?\s*:?\s*"
+    r"(\d{4})-(\d{2})-(\d{2})"
 )
+
+
+_EN_LABELS = ("Published", "published", "Updated", "updated", "Posted", "posted", "Date")
+_EN_MONTH_WORDS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                   "Dec")
 
 
 def english_date(text: str) -> str:
-    """ISO date of the first "January 5, 2024" / "5 Jan 2024" / "Published: 2024-01-05" in text."""
+    """ISO date of "Published: January 5, 2024" / "5 Jan 2024" / "Updated 2024-01-05" in text.
+
+    A labelled date wins; else the first date in the top of the page, where an article's own
+    date stands. Dates are looked for only around capitalised month names found with str.find:
+    a regex scan of the page costs far more.
+    """
+    for label in _EN_LABELS:
+        start = text.find(label)
+        if start != -1:
+            found = _english_date_in(text[start : start + 60])
+            if found:
+                return found
+    top = text[:ENGLISH_DATE_CHARS]
+    for start in sorted(_occurrences(top, _EN_MONTH_WORDS)):
+        found = _english_date_in(top[max(0, start - 6) : start + 24])
+        if found:
+            return found
+    return ""
+
+
+def _occurrences(text: str, words: tuple[str, ...]) -> list[int]:
+    """Offsets of every occurrence of each word ("Mar" in "Market" too: the caller checks)."""
+    found: list[int] = []
+    for word in words:
+        start = text.find(word)
+        while start != -1 and len(found) < _MAX_HITS * len(words):
+            found.append(start)
+            start = text.find(word, start + 1)
+    return found
+
+
+def _english_date_in(text: str) -> str:
     labelled = _EN_LABELLED_ISO.search(text)
     if labelled:
         found = date_of(labelled, 1)
@@ -189,7 +231,7 @@ def english_date(text: str) -> str:
             month, day, year = match.group(1), match.group(2), match.group(3)
         else:
             day, month, year = match.group(4), match.group(5), match.group(6)
-        found = iso_date(int(year), _MONTHS.get(month.lower().rstrip(".")), int(day))
+        found = iso_date(int(year), _MONTHS.get(month.lower()), int(day))
         if found:
             return found
     return ""
