@@ -422,3 +422,25 @@ def test_typical_pages_take_well_under_half_a_millisecond():
 def test_an_english_date_after_a_false_month_word_is_found():
     page = "Market news. May we help? The council met.\nMarch 5, 2024\n" + ENGLISH_BODY
     assert extract_metadata(title="Council", page_text=page).published_at == "2024-03-05"
+
+
+def test_a_speaker_line_above_the_meeting_line_is_found():
+    body = (
+        "政府工作报告\n\n温县人民政府县长 王伟\n\n"
+        "（2023年1月6日在温县第十七届人民代表大会第二次会议上）\n\n各位代表:"
+    )
+    assert extract_metadata(title="政府工作报告", body_text=body).speaker == "王伟"
+
+
+@pytest.mark.parametrize(
+    ("title", "clean"),
+    [
+        ("政府工作报告_政务公开_大连市中山区人民政府", "政府工作报告"),
+        ("温县人民政府 - 2023年政府工作报告", "2023年政府工作报告"),
+        ("Long-term Plan for the Riverton Region", "Long-term Plan for the Riverton Region"),
+        ("2021-2025年发展规划", "2021-2025年发展规划"),
+        ("首页_温县人民政府", "首页"),
+    ],
+)
+def test_site_names_and_breadcrumbs_leave_the_title(title, clean):
+    assert extract_metadata(title=title).title == clean

@@ -99,7 +99,8 @@ _KANA_OR_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
 _EN_WORDS = frozenset(("the", "and", "of", "to", "in", "is", "for", "with", "on", "that"))
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
-# Title separators before a site name; "-" only between non-digits so "2021-2025" stays whole.
+# Title separators before a site name; a bare "-" only between Han characters, so "2021-2025"
+# and "Long-term" stay whole.
 _TITLE_SEP = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff]))\s*")
 _REPORT_WORD = re.compile(r"报告|公报|规划|纲要|决议|决算|预算|计划|report|communiqu", re.I)
 
@@ -260,7 +261,8 @@ class _Header:
             self._set_meeting(_SPACES.sub("", match.group(4)))
             after = head[match.end() : match.end() + 200].split("\n")
             self.speaker = _speaker([line for line in after if line.strip()][:_SPEAKER_LINES])
-        else:
+        # Some templates put the speaker above the meeting line, or have no meeting line.
+        if not self.speaker:
             self.speaker = _speaker(lines[:_HEADER_LINES], need_org=True)
 
     def _set_meeting(self, text: str) -> None:
@@ -278,7 +280,7 @@ def _meeting_line(head: str) -> re.Match[str] | None:
     """
     end = head.find("会议", 0, HEADER_CHARS)
     while end != -1:
-        match = _MEETING.search(head, max(0, end - _MEETING_SPAN), end + 4)
+        match = _MEETING.search(head, max(0, end - _MEETING_SPAN), end + 8)
         if match:
             return match
         end = head.find("会议", end + 2, HEADER_CHARS)
