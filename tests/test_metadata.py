@@ -440,7 +440,37 @@ def test_a_speaker_line_above_the_meeting_line_is_found():
         ("Long-term Plan for the Riverton Region", "Long-term Plan for the Riverton Region"),
         ("2021-2025年发展规划", "2021-2025年发展规划"),
         ("首页_温县人民政府", "首页"),
+        ("常德市金融系统开展金融知识普及月活动--当代商报", "常德市金融系统开展金融知识普及月活动"),
+        ("政府工作报告--2023年1月6日在温县第十七届人民代表大会第二次会议上",
+         "政府工作报告--2023年1月6日在温县第十七届人民代表大会第二次会议上"),
     ],
 )
 def test_site_names_and_breadcrumbs_leave_the_title(title, clean):
     assert extract_metadata(title=title).title == clean
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2019-09-07 13:43:45 来源: 证券市场红周刊 举报", "2019-09-07T13:43:45"),
+        ("2022年02月13日07:48 | 来源：新华日报", "2022-02-13T07:48"),
+        ("2022.01.20 16:31 来源：河南日报客户端", "2022-01-20T16:31"),
+        ("2005年08月16日 来源：新华网", "2005-08-16"),
+        ("发布时间 2005/05/17 22:11:42", "2005-05-17T22:11:42"),
+        ("2019-09-07 15:10:53 字号：A- A A+ 来源：EETOP", "2019-09-07T15:10:53"),
+    ],
+)
+def test_a_news_dateline_or_an_unpunctuated_label_gives_published_at(line, expected):
+    page = f"首页 > 新闻\n标题\n{line}\n正文……"
+    assert extract_metadata(title="标题", page_text=page).published_at == expected
+
+
+def test_an_explicit_publish_label_wins_over_a_dateline():
+    page = "2023-01-01 来源:温县\n发布日期:2023-01-31"
+    assert extract_metadata(title="标题", page_text=page).published_at == "2023-01-31"
+
+
+def test_markup_after_a_source_label_is_no_source():
+    page = 'size="20" 来源： size="20" 发布日期： 7/5/2005 9:23:57 PM'
+    meta = extract_metadata(title="标题", page_text=page)
+    assert (meta.source, meta.published_at) == ("", "")

@@ -104,15 +104,22 @@ def date_of(match: re.Match[str], first: int) -> str:
     return iso_date(year, month, day)
 
 
-# Publish dates are labelled; the bare word 时间/日期 counts only when nothing better is there.
-_PUBLISH_LABELS = ("发布日期", "发布时间", "发表时间", "发文日期", "发稿时间", "更新时间",
-                   "时间", "日期")
-_NUMERIC_DATETIME = re.compile(
-    r"\s*[:：]\s*(\d{4})\s*[-/.年－／]\s*(\d{1,2})\s*[-/.月－／]\s*(\d{1,2})\s*日?"
+# Publish dates, best first: an explicit 发布 label; then the news dateline "2019-09-07 13:43
+# 来源: 新京报" (the date on the same line just before a 来源 label); then 更新时间 and the bare
+# words 时间/日期, which also label other things.
+_PUBLISH_LABELS = ("发布日期", "发布时间", "发表时间", "发文日期", "发稿时间", "发布于")
+_WEAK_LABELS = ("更新时间", "时间", "日期")
+_DATETIME = (
+    r"(\d{4})\s*[-/.年－／]\s*(\d{1,2})\s*[-/.月－／]\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
 )
+_LABELLED_DATETIME = re.compile(r"\s*[:：]?\s*" + _DATETIME)
+_DATELINE = re.compile(_DATETIME + r"[^\d\n]{0,20}$")  # room for " 字号：A- A A+ "
 _SOURCE_LABELS = ("信息来源", "文章来源", "稿件来源", "来源")
-_SOURCE_VALUE = re.compile(r"\s*[:：]\s*([^\s:：|｜【】\[\]<>]{1,60})")
+# The value runs to a separator; one that runs into '=' or a quote is markup (size="20").
+_SOURCE_VALUE = re.compile(
+    r"\s*[:：]\s*([^\s:：|｜【】\[\]<>=\"']{1,60})(?=[\s:：|｜【】\[\]<>]|$)"
+)
 _SOURCE_END = re.compile(r"(?:作者|编辑|责任编辑|浏览|点击|阅读|发布|时间|日期|字号|字体|【|\[).*")
 _MAX_HITS = 20  # per label: enough for a page's own lines, bounded for pathological input
 
@@ -130,16 +137,37 @@ def _labelled(text: str, label: str) -> list[int]:
 
 
 def published_at(text: str) -> str:
-    """ISO date or date-time from a "发布日期:2023-01-31 18:42"-style line."""
-    for label in _PUBLISH_LABELS:
+    """ISO date or date-time from a "发布日期:2023-01-31 18:42" line or a news dateline."""
+    return (
+        _after_labels(text, _PUBLISH_LABELS)
+        or _dateline(text)
+        or _after_labels(text, _WEAK_LABELS)
+    )
+
+
+def _after_labels(text: str, labels: tuple[str, ...]) -> str:
+    for label in labels:
         for end in _labelled(text, label):
-            match = _NUMERIC_DATETIME.match(text, end)
-            if not match:
-                continue
-            day = date_of(match, 1)
-            if day:
-                return day + _clock(match)
+            found = _iso_datetime(_LABELLED_DATETIME.match(text, end))
+            if found:
+                return found
     return ""
+
+
+def _dateline(text: str) -> str:
+    """The date just before a 来源 label on the same line: "2022年02月13日07:48 | 来源:…"."""
+    for end in _labelled(text, "来源"):
+        start = end - len("来源")
+        line_start = max(text.rfind("\n", 0, start) + 1, start - 40)
+        found = _iso_datetime(_DATELINE.search(text, line_start, start))
+        if found:
+            return found
+    return ""
+
+
+def _iso_datetime(match: re.Match[str] | None) -> str:
+    day = date_of(match, 1) if match else ""
+    return day + _clock(match) if day and match else day
 
 
 def _clock(match: re.Match[str]) -> str:

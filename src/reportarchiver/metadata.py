@@ -100,8 +100,10 @@ _EN_WORDS = frozenset(("the", "and", "of", "to", "in", "is", "for", "with", "on"
 _ASCII_LETTERS = bytes(range(65, 91)) + bytes(range(97, 123))
 
 # Title separators before a site name; a bare "-" only between Han characters, so "2021-2025"
-# and "Long-term" stay whole.
-_TITLE_SEP = re.compile(r"\s*(?:_|\||｜|\s[-–—]\s|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff]))\s*")
+# and "Long-term" stay whole, and "--" not before a digit ("报告--2023年1月6日在…" is a subtitle).
+_TITLE_SEP = re.compile(
+    r"\s*(?:_|\||｜|\s[-–—]\s|--(?=[^\d-])|(?<=[\u4e00-\u9fff)）])-(?=[\u4e00-\u9fff]))\s*"
+)
 _REPORT_WORD = re.compile(r"报告|公报|规划|纲要|决议|决算|预算|计划|report|communiqu", re.I)
 
 
