@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from .clean_dom import Block, Box, furniture_ids, linearize, parse, prune
+from .clean_dom import Block, Box, linearize, parse, prune
 from .clean_render import group, mark_layout_tables, to_html, to_text
 from .clean_score import choose_container, measure, select
 from .clean_text import normalize
@@ -100,8 +100,7 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
     body = tree.body
     if body is None:
         return page
-    negative, positive = furniture_ids(tree)
-    boxes, raw_blocks, by_id = linearize(body, negative, positive)
+    boxes, raw_blocks, by_id = linearize(body)
     blocks = measure(raw_blocks)
     page.page_text = "\n".join(b.text for b in blocks)
     page.h1 = _main_heading(blocks, page.title)

@@ -16,7 +16,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .clean_text import NEGATIVE_WORDS, POSITIVE_WORDS, class_words
+from .clean_text import furniture_names
 
 # Removed with their content before anything else looks at the page.
 JUNK_TAGS = [
@@ -29,21 +29,10 @@ _HIDDEN = (
     '[style*="visibility:hidden" i], [style*="visibility: hidden" i], [type="hidden" i]'
 )
 # Semantic page furniture; ARIA roles say the same on div-only sites.
-_FURNITURE = (
-    'nav, aside, footer, header, menu, [role="navigation" i], [role="contentinfo" i], '
-    '[role="complementary" i], [role="banner" i], [role="search" i]'
-)
-_CLASS_SCAN = ", ".join(
-    f'[class*="{w}" i], [id*="{w}" i]'
-    for w in ("comment", "foot", "side", "crumb", "share", "social", "relat", "recommend",
-              "nav", "menu", "pag", "adv", "ads", "banner", "sponsor", "promo", "subscri",
-              "cookie", "popup", "modal", "copyright", "tag", "hot", "rank", "login", "toolbar",
-              "reply", "respond", "disqus", "sns", "jiathis", "bshare")
-)
-
-_HIDING_RULE_RE = re.compile(
-    r"([^{}]{1,300})\{[^{}]*?(?:display\s*:\s*none|visibility\s*:\s*hidden)[^{}]*\}", re.I
-)
+_FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
+_FURNITURE_ROLES = frozenset(("navigation", "contentinfo", "complementary", "banner", "search"))
+_CONTENT_TAGS = frozenset(("article", "main"))
+_HIDING_DECL_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _SIMPLE_SELECTOR_RE = re.compile(r"(?:^|,)\s*([.#][A-Za-z_][\w-]*)\s*(?=,|$)")
 
 BLOCK_TAGS = frozenset(
@@ -118,8 +107,13 @@ def _stylesheet_hidden(tree: LexborHTMLParser) -> str:
     """
     found: list[str] = []
     for style in tree.css("style"):
-        for match in _HIDING_RULE_RE.finditer(style.text()):
-            found.extend(_SIMPLE_SELECTOR_RE.findall(match.group(1)))
+        css = style.text()
+        if "none" not in css and "hidden" not in css:
+            continue
+        for rule in css.split("}"):  # "selectors { declarations" chunks: linear, no backtracking
+            selectors, _, declarations = rule.rpartition("{")
+            if _HIDING_DECL_RE.search(declarations):
+                found.extend(_SIMPLE_SELECTOR_RE.findall(selectors.rpartition("}")[2]))
     return ", ".join(dict.fromkeys(found))
 
 
@@ -153,26 +147,25 @@ def _css(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:
         return []
 
 
-def furniture_ids(tree: LexborHTMLParser) -> tuple[set[int], set[int]]:
-    """mem_ids of elements that are page furniture, and of those that look like content."""
-    negative = {n.mem_id for n in tree.css(_FURNITURE)}
-    positive: set[int] = set()
-    for node in tree.css(_CLASS_SCAN):
-        attrs = node.attributes
-        words = class_words(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
-        if words & POSITIVE_WORDS:
-            positive.add(node.mem_id)
-        elif words & NEGATIVE_WORDS:
-            negative.add(node.mem_id)
-    for node in tree.css('article, main, [itemprop="articleBody" i], [role="main" i]'):
-        positive.add(node.mem_id)
-    negative -= positive
-    return negative, positive
+def _hints(node: LexborNode, tag: str) -> tuple[bool, bool]:
+    """(looks like furniture, looks like content) from the tag, role, class and id."""
+    if tag in _FURNITURE_TAGS:
+        return True, False
+    attrs = node.attributes
+    if not attrs:
+        return False, tag in _CONTENT_TAGS
+    role = (attrs.get("role") or "").lower()
+    if role in _FURNITURE_ROLES:
+        return True, False
+    if role == "main" or "articlebody" in (attrs.get("itemprop") or "").lower():
+        return False, True
+    names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if names.isspace():
+        return False, tag in _CONTENT_TAGS
+    return furniture_names(names)
 
 
-def linearize(
-    root: LexborNode, negative: set[int], positive: set[int]
-) -> tuple[list[Box], list[Block], dict[int, Box]]:
+def linearize(root: LexborNode) -> tuple[list[Box], list[Block], dict[int, Box]]:
     """One pre-order pass: boxes, text blocks and the mem_id -> box map."""
     top = Box(root.tag or "body", None, root.mem_id)
     boxes = [top]
@@ -180,16 +173,24 @@ def linearize(
     state: dict[int, tuple[Box, str | None, bool]] = {root.mem_id: (top, None, False)}
     blocks: list[Block] = []
     cur: Block | None = None
-    for node in root.traverse(include_text=True):
+    nodes = root.traverse(include_text=True)
+    next(nodes, None)  # the root itself
+    for node in nodes:
         tag = node.tag
         if tag == "-text":
+            piece = node.text_content or ""
+            # whitespace between blocks (most text nodes of a page) costs no parent lookup
+            blank = piece.isspace() or not piece
+            if blank and cur is None:
+                continue
             parent = node.parent
             info = state.get(parent.mem_id) if parent is not None else None
             if info is None:
                 continue
             box, link, pre = info
-            piece = node.text_content or ""
-            if not piece or (not pre and piece.isspace()):
+            if blank and not pre:
+                if cur is not None and cur.box is box:
+                    cur.runs.append((" ", link))  # a word boundary between inline elements
                 continue
             if cur is None or cur.box is not box:
                 cur = Block(box)
@@ -198,7 +199,7 @@ def linearize(
             if link is not None:
                 cur.link_chars += len(piece.strip())
             continue
-        if tag is None or tag[0] == "-" or node is root:
+        if tag is None or tag[0] == "-":
             continue
         parent = node.parent
         info = state.get(parent.mem_id) if parent is not None else None
@@ -208,14 +209,13 @@ def linearize(
         nid = node.mem_id
         if tag == "a":
             link = node.attributes.get("href") or ""
-        if tag == "br" or tag == "hr":
+        elif tag == "br" or tag == "hr":
             cur = None
             continue
         if tag in BLOCK_TAGS:
             cur = None
             box = Box(tag, pbox, nid)
-            box.flag = nid in negative
-            box.pos = nid in positive
+            box.flag, box.pos = _hints(node, tag)
             box.idx = box.end = len(boxes)
             boxes.append(box)
             by_id[nid] = box

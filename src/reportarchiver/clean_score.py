@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from .clean_dom import Block, Box
 from .clean_text import (
-    BOILERPLATE_RE,
     INFO_LABEL_RE,
     SECTION_MARKER_RE,
+    is_boilerplate,
     normalize,
     normalize_pre,
     punctuation_count,
@@ -24,7 +24,10 @@ _LONG = 300  # characters: past this, a block is prose even if a footer word app
 _CUT_AFTER = 0.4
 _CUT_AFTER_BYTES = 600
 _FURNITURE_SHARE = 0.5  # a "furniture" region holding more of the page's prose is the page
-_PROSE_CHARS = 40  # a section marker cuts only once this share of the body text is behind it
+_PROSE_CHARS = 40
+# How much a boilerplate byte costs a container, relative to what a prose byte earns
+_BAD_WEIGHT = 1.0
+_FURNITURE_WEIGHT = 0.5  # a section marker cuts only once this share of the body text is behind it
 
 
 def measure(blocks: list[Block]) -> list[Block]:
@@ -48,7 +51,7 @@ def measure(blocks: list[Block]) -> list[Block]:
 def _why_bad(block: Block) -> str:
     text = block.text
     probe = text if block.chars < _LONG else text[:80]
-    if BOILERPLATE_RE.search(probe):
+    if is_boilerplate(probe):
         return "pattern"
     if block.link_chars * 2 > block.chars and block.chars > 1:
         return "links"
@@ -59,9 +62,9 @@ def _why_bad(block: Block) -> str:
 
 def _value(block: Block) -> float:
     if block.bad:
-        return -float(block.weight)
+        return -_BAD_WEIGHT * block.weight
     if block.box.neg >= 0:
-        return -0.5 * block.weight
+        return -_FURNITURE_WEIGHT * block.weight
     density = 1.0 - min(block.link_chars / block.chars, 1.0)
     value = block.weight * density * density
     if not block.punct:
