@@ -277,3 +277,41 @@ def test_bundled_metadata_is_valid_json_with_every_canned_query():
     assert set(data["database"]["queries"]) >= {
         "search", "latest_reports", "region_by_year", "recently_changed", "crawl_runs",
         "last_run_failures", "version_diff"}
+
+
+def test_other_tables_keep_datasettes_row_page(ds):
+    html = get(ds, "/reports/crawl_runs/1").text
+    assert "ra-report" not in html and "crawl_runs: 1" in html
+
+
+def test_the_diff_page_says_so_when_two_versions_have_the_same_text(ds):
+    html = get(ds, "/-/reportarchiver/diff/reports/2?from=2&to=2").text
+    assert "The two versions have the same text." in html
+
+
+@pytest.mark.parametrize("hostile", [
+    '<a href="jav&#x09;ascript:alert(1)">x</a>',
+    '<a href="  JAVASCRIPT:alert(1)">x</a>',
+    '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+    '<svg><script>alert(1)</script></svg>', '<svg onload="alert(1)">',
+    '<p style="x" onclick="alert(1)">x</p>', "<iframe src=x></iframe>",
+    "<style>*{}</style><p>x", "<scr<script>ipt>alert(1)</script>",
+    '<table><tr><td background="javascript:alert(1)">x', "<!-- <script>alert(1)</script> -->",
+])
+def test_the_sanitizer_keeps_no_active_content(hostile):
+    from reportarchiver.browse.sanitize import sanitize_html
+
+    clean = sanitize_html(hostile).lower()
+    for bad in ("<script", "javascript:", "data:", "onload", "onclick", "<svg", "<iframe",
+                "style", "background"):
+        assert bad not in clean
+
+
+def test_the_sanitizer_keeps_report_structure_and_closes_open_tags():
+    from reportarchiver.browse.sanitize import sanitize_html
+
+    clean = sanitize_html('<h2 class="t">一、回顾</h2><p>文字<a href="/x.html" target=_blank>链接'
+                          "<ul><li>甲<li>乙</ul><table><tr><td>1 &lt; 2</td></tr></table>")
+    assert clean == ('<h2>一、回顾</h2><p>文字<a href="/x.html" rel="nofollow noopener noreferrer">'
+                     "链接<ul><li>甲<li>乙</li></li></ul><table><tr><td>1 &lt; 2</td></tr>"
+                     "</table></a></p>")

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from reportarchiver import search
+from reportarchiver.snippet import highlight_html, make_snippet
 
 REPORTS_DDL = """CREATE TABLE reports (
     id INTEGER PRIMARY KEY, url TEXT UNIQUE, title TEXT, body_text TEXT, last_checked TEXT)"""
@@ -200,3 +201,20 @@ def test_ensuring_the_schema_twice_is_harmless_and_indexes_existing_reports():
     search.ensure_search_schema(conn)
     search.ensure_search_schema(conn)
     assert fts_ids(conn, "养老") == {1}
+
+
+def test_a_snippet_shows_the_text_around_the_first_hit_with_hits_marked():
+    text = "前言。" * 30 + "推进养老服务，发展医疗。" + "结尾。" * 30
+    snippet = make_snippet(text, ["养老", "医疗"], width=40)
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "推进⟪养老⟫服务，发展⟪医疗⟫。" in snippet
+    assert len(snippet.replace("⟪", "").replace("⟫", "")) <= 42
+
+
+def test_a_snippet_matches_ascii_case_insensitively_and_escapes_html():
+    assert highlight_html(make_snippet("<b>GDP</b> growth", ["gdp"])) == (
+        "&lt;b&gt;<mark>GDP</mark>&lt;/b&gt; growth")
+
+
+def test_a_snippet_without_a_hit_in_the_text_is_its_beginning():
+    assert make_snippet("第一段。\n\n第二段。", ["标题词"], width=6) == "第一段。 第…"

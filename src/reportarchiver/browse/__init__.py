@@ -18,13 +18,16 @@ __all__ = ["SETTINGS", "TEMPLATES_DIR", "browse_command_line", "datasette_args",
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 # Datasette settings for an archive of long Chinese reports.
-SETTINGS: dict[str, int] = {
+SETTINGS: dict[str, int | bool] = {
     # Bodies are ~10,000 characters: the table view shows a taste, the report page the rest.
     "truncate_cells_html": 140,
     "default_page_size": 30,
     # Facets over thousands of matches of a one-character search need ~100-300 ms each.
     "facet_time_limit_ms": 500,
     "sql_time_limit_ms": 3000,
+    # The useful facets are preset in the metadata; suggesting others probes all 24 columns of
+    # every search result page, which costs more than the search itself.
+    "suggest_facets": False,
 }
 
 
@@ -33,7 +36,7 @@ def datasette_args(db_path: Path, port: int = 8001, host: str = "127.0.0.1") -> 
     args = ["datasette", "serve", str(db_path), "--host", host, "--port", str(port),
             "--template-dir", str(TEMPLATES_DIR)]
     for name, value in SETTINGS.items():
-        args += ["--setting", name, str(value)]
+        args += ["--setting", name, str(value).lower()]
     return args
 
 

@@ -81,13 +81,15 @@ async def diff_view(datasette: Any, request: Any) -> Response:
     new = by_id.get(_version_id(request.args.get("to"))) or (versions[-1] if versions else None)
     older = [v for v in versions if new and v["id"] != new["id"]]
     old = by_id.get(_version_id(request.args.get("from"))) or (older[-1] if older else None)
+    blocks = diff_blocks(old["body_text"], new["body_text"]) if old and new else []
     context = {
         "database": database,
         "report_id": report_id,
         "versions": versions,
         "old": old,
         "new": new,
-        "blocks": diff_blocks(old["body_text"], new["body_text"]) if old and new else [],
+        "blocks": blocks,
+        "changed": any(block.kind != "equal" for block in blocks),
     }
     return Response.html(
         await datasette.render_template("reportarchiver_diff.html", context, request=request)

@@ -1,0 +1,104 @@
+"""A researcher's visit in a real headless Chromium: search 养老, open a report, stay safe."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reportarchiver import browse
+from test_browse import build_archive, like_ids
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright for Python is not installed (pip install playwright)"
+)
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None,
+                       reason=f"{CHROMIUM} is missing (apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Datasette exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("e2e") / "reports.db")
+
+
+@pytest.fixture(scope="module")
+def server(archive) -> Iterator[str]:
+    """``reportarchiver browse``'s Datasette command on a free port of 127.0.0.1."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", *browse.datasette_args(archive, port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/-/versions.json", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    with playwright_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = chromium.new_context(viewport={"width": 1200, "height": 900})
+        yield context.new_page()
+        chromium.close()
+
+
+def test_typing_a_chinese_word_in_the_search_box_lists_every_matching_report(
+    page, server, archive
+):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server + "/reports/reports")
+    page.fill('input[name="_search"]', "养老")
+    page.press('input[name="_search"]', "Enter")
+    page.wait_for_url("**_search=*")
+    links = page.locator("table.rows-and-columns td.col-id a").all_inner_texts()
+    assert {int(text) for text in links} == like_ids(archive, "养老") == {1, 2, 4}
+    page.screenshot(path=str(ARTIFACTS / "browse-search.png"), full_page=True)
+
+
+def test_opening_a_report_shows_its_paragraphs_and_never_runs_injected_script(page, server):
+    page.goto(server + "/reports/reports?_search=养老")
+    page.click("table.rows-and-columns td.col-id a >> text='1'")
+    page.wait_for_selector("section.ra-body p")
+    paragraphs = page.locator("section.ra-body p").all_inner_texts()
+    assert paragraphs[:2] == ["第一段：养老服务体系建设。", "第二段"]
+    page.locator("section.ra-body a").click()  # the javascript: link was made inert
+    page.wait_for_timeout(200)
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.title() != "pwned"
+    page.screenshot(path=str(ARTIFACTS / "browse-report.png"), full_page=True)
