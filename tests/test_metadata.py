@@ -467,3 +467,7 @@ def test_markup_after_a_source_label_is_no_source():
     page = 'size="20" 来源： size="20" 发布日期： 7/5/2005 9:23:57 PM'
     meta = extract_metadata(title="标题", page_text=page)
     assert (meta.source, meta.published_at) == ("", "")
+
+
+def test_a_publish_label_inside_a_longer_label_still_counts():
+    assert with_page_line("信息发布时间：2023-02-01").published_at == "2023-02-01"

@@ -106,62 +106,93 @@ def date_of(match: re.Match[str], first: int) -> str:
 
 # Publish dates, best first: an explicit 发布 label; then the news dateline "2019-09-07 13:43
 # 来源: 新京报" (the date on the same line just before a 来源 label); then 更新时间 and the bare
-# words 时间/日期, which also label other things.
-_PUBLISH_LABELS = ("发布日期", "发布时间", "发表时间", "发文日期", "发稿时间", "发布于")
-_WEAK_LABELS = ("更新时间", "时间", "日期")
+# words 时间/日期, which also label other things. Every label ends in 时间, 日期 or 来源: each of
+# those is found once with str.find and the label read from the characters before it, which is
+# a dozen times cheaper than looking for each label or scanning with a regex.
+_STRONG_PREFIXES = frozenset(("发布", "发表", "发文", "发稿"))
+_SOURCE_PREFIXES = frozenset(("信息", "文章", "稿件"))
 _DATETIME = (
     r"(\d{4})\s*[-/.年－／]\s*(\d{1,2})\s*[-/.月－／]\s*(\d{1,2})\s*日?"
     r"(?:\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?)?"
 )
 _LABELLED_DATETIME = re.compile(r"\s*[:：]?\s*" + _DATETIME)
 _DATELINE = re.compile(_DATETIME + r"[^\d\n]{0,20}$")  # room for " 字号：A- A A+ "
-_SOURCE_LABELS = ("信息来源", "文章来源", "稿件来源", "来源")
 # The value runs to a separator; one that runs into '=' or a quote is markup (size="20").
 _SOURCE_VALUE = re.compile(
     r"\s*[:：]\s*([^\s:：|｜【】\[\]<>=\"']{1,60})(?=[\s:：|｜【】\[\]<>]|$)"
 )
 _SOURCE_END = re.compile(r"(?:作者|编辑|责任编辑|浏览|点击|阅读|发布|时间|日期|字号|字体|【|\[).*")
-_MAX_HITS = 20  # per label: enough for a page's own lines, bounded for pathological input
+_MAX_HITS = 100  # occurrences looked at per word: bounded for pathological input
 
 
-def _labelled(text: str, label: str) -> list[int]:
-    """Offsets just after ``label`` where it stands as a word (not the tail of 资金来源)."""
-    ends: list[int] = []
-    start = text.find(label)
-    while start != -1 and len(ends) < _MAX_HITS:
-        before = text[start - 1] if start else " "
-        if not "\u4e00" <= before <= "\u9fff":
-            ends.append(start + len(label))
-        start = text.find(label, start + len(label))
-    return ends
+def _starts(text: str, word: str) -> list[int]:
+    found: list[int] = []
+    start = text.find(word)
+    while start != -1 and len(found) < _MAX_HITS:
+        found.append(start)
+        start = text.find(word, start + len(word))
+    return found
 
 
-def published_at(text: str) -> str:
-    """ISO date or date-time from a "发布日期:2023-01-31 18:42" line or a news dateline."""
-    return (
-        _after_labels(text, _PUBLISH_LABELS)
-        or _dateline(text)
-        or _after_labels(text, _WEAK_LABELS)
+def _is_han(text: str, index: int) -> bool:
+    return index >= 0 and "\u4e00" <= text[index] <= "\u9fff"
+
+
+def _label_ends(text: str, word: str, prefixes: frozenset[str]) -> tuple[list[int], list[int]]:
+    """Ends of ``word`` as a label: (after one of ``prefixes``, bare); 资金来源 is neither."""
+    prefixed: list[int] = []
+    bare: list[int] = []
+    for start in _starts(text, word):
+        if text[start - 2 : start] in prefixes:  # "信息发布时间" is a label too
+            prefixed.append(start + len(word))
+        elif not _is_han(text, start - 1) or (
+            text[start - 2 : start] == "更新" and not _is_han(text, start - 3)
+        ):
+            bare.append(start + len(word))
+    return prefixed, bare
+
+
+def published_and_source(text: str) -> tuple[str, str]:
+    """``(published_at, source)`` from a page's "发布日期:…" / "来源:…" lines or dateline."""
+    strong_time, weak_time = _label_ends(text, "时间", _STRONG_PREFIXES)
+    strong_date, weak_date = _label_ends(text, "日期", _STRONG_PREFIXES)
+    named, bare = _label_ends(text, "来源", _SOURCE_PREFIXES)
+    strong = sorted(strong_time + strong_date + [i + 3 for i in _starts(text, "发布于")])
+    published = (
+        _first_datetime(text, strong)
+        or _dateline(text, bare)
+        or _first_datetime(text, sorted(weak_time + weak_date))
     )
+    return published, _source(text, sorted(named + bare))
 
 
-def _after_labels(text: str, labels: tuple[str, ...]) -> str:
-    for label in labels:
-        for end in _labelled(text, label):
-            found = _iso_datetime(_LABELLED_DATETIME.match(text, end))
-            if found:
-                return found
+def _first_datetime(text: str, ends: list[int]) -> str:
+    for end in ends:
+        found = _iso_datetime(_LABELLED_DATETIME.match(text, end))
+        if found:
+            return found
     return ""
 
 
-def _dateline(text: str) -> str:
+def _dateline(text: str, source_ends: list[int]) -> str:
     """The date just before a 来源 label on the same line: "2022年02月13日07:48 | 来源:…"."""
-    for end in _labelled(text, "来源"):
+    for end in source_ends:
         start = end - len("来源")
         line_start = max(text.rfind("\n", 0, start) + 1, start - 40)
         found = _iso_datetime(_DATELINE.search(text, line_start, start))
         if found:
             return found
+    return ""
+
+
+def _source(text: str, ends: list[int]) -> str:
+    """The value of the first "来源:XX县人民政府" line, as the page writes it."""
+    for end in ends:
+        match = _SOURCE_VALUE.match(text, end)
+        if match:
+            value = _SOURCE_END.sub("", match.group(1)).strip(" ,.;、，；")
+            if value:
+                return value
     return ""
 
 
@@ -178,19 +209,6 @@ def _clock(match: re.Match[str]) -> str:
     if second is not None and second < 60:
         clock += f":{second:02d}"
     return clock
-
-
-def source_of(text: str) -> str:
-    """The value of a "来源:XX县人民政府" line, as the page writes it."""
-    for label in _SOURCE_LABELS:
-        for end in _labelled(text, label):
-            match = _SOURCE_VALUE.match(text, end)
-            if not match:
-                continue
-            value = _SOURCE_END.sub("", match.group(1)).strip(" ,.;、，；")
-            if value:
-                return value
-    return ""
 
 
 _MONTHS = {name: i + 1 for i, name in enumerate(
@@ -242,7 +260,7 @@ def _occurrences(text: str, words: tuple[str, ...]) -> list[int]:
     found: list[int] = []
     for word in words:
         start = text.find(word)
-        while start != -1 and len(found) < _MAX_HITS * len(words):
+        while start != -1 and len(found) < _MAX_HITS:
             found.append(start)
             start = text.find(word, start + 1)
     return found

@@ -52,8 +52,7 @@ from .cnnum import (
     date_of,
     english_date,
     fold,
-    published_at,
-    source_of,
+    published_and_source,
 )
 from .models import Metadata
 from .regions import Place, parse_place
@@ -133,7 +132,7 @@ def extract_metadata(
     place = _place(compact, h1, header.meeting_place)
     report_date = header.date or cn_date(compact)
     page = _page_slice(page_text or "")
-    published = published_at(page)
+    published, source = published_and_source(page)
     if not published and language not in ("zh", "ja", "ko"):
         published = english_date(page)
     return Metadata(
@@ -147,7 +146,7 @@ def extract_metadata(
         speaker=header.speaker,
         meeting=header.meeting,
         published_at=published,
-        source=source_of(page),
+        source=source,
         language=language,
     )
 
@@ -253,7 +252,9 @@ class _Header:
 
     def __init__(self, head: str) -> None:
         self.text = head
-        lines = [line.strip() for line in head[:HEADER_CHARS].split("\n") if line.strip()]
+        # Only the first lines are ever read: bound the split, not just the slice.
+        first = head[:HEADER_CHARS].split("\n", _HEADER_LINES * 3)[: _HEADER_LINES * 3]
+        lines = [line.strip() for line in first if line.strip()]
         self.title_lines = "|".join(_compact(line) for line in lines[:5] if len(line) <= 40)
         self.date = self.meeting = self.meeting_place = self.speaker = ""
         match = _meeting_line(head)
