@@ -13,8 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-# One character in, one character out: folded text keeps the offsets of the original, so a
-# match found in the folded text slices the original and the stored value keeps its characters.
+# One character in, one character out, so that folded titles keep their length and positions.
 _FOLD = str.maketrans(
     {
         **dict.fromkeys("—―─‒–━﹣－‐‑", "-"),
@@ -126,6 +125,7 @@ _MAX_HITS = 100  # occurrences looked at per word: bounded for pathological inpu
 
 
 def _starts(text: str, word: str) -> list[int]:
+    """Offsets of ``word`` in ``text``, at most ``_MAX_HITS`` of them."""
     found: list[int] = []
     start = text.find(word)
     while start != -1 and len(found) < _MAX_HITS:
@@ -248,22 +248,12 @@ def english_date(text: str) -> str:
             if found:
                 return found
     top = text[:ENGLISH_DATE_CHARS]
-    for start in sorted(_occurrences(top, _EN_MONTH_WORDS)):
+    # Every "Mar"/"May" counts ("Market" too): the pattern checks the words around it.
+    for start in sorted(i for word in _EN_MONTH_WORDS for i in _starts(top, word)):
         found = _english_date_in(top[max(0, start - 6) : start + 24])
         if found:
             return found
     return ""
-
-
-def _occurrences(text: str, words: tuple[str, ...]) -> list[int]:
-    """Offsets of every occurrence of each word ("Mar" in "Market" too: the caller checks)."""
-    found: list[int] = []
-    for word in words:
-        start = text.find(word)
-        while start != -1 and len(found) < _MAX_HITS:
-            found.append(start)
-            start = text.find(word, start + 1)
-    return found
 
 
 def _english_date_in(text: str) -> str:
