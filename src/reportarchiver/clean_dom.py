@@ -20,10 +20,11 @@ from .clean_text import furniture_names
 
 # Removed with their content before anything else looks at the page.
 JUNK_TAGS = [
-    "script", "style", "noscript", "iframe", "frame", "frameset", "template", "svg", "math",
+    "script", "style", "iframe", "frame", "frameset", "template", "svg", "math",
     "canvas", "object", "embed", "video", "audio", "select", "button", "textarea", "input",
-    "head", "map", "datalist", "dialog", "link", "meta",
+    "head", "map", "datalist", "dialog", "link", "meta", "rt", "rp",
 ]
+_NOSCRIPT_BODY_CHARS = 200
 _HIDDEN = (
     '[hidden], [aria-hidden="true" i], [style*="display:none" i], [style*="display: none" i], '
     '[style*="visibility:hidden" i], [style*="visibility: hidden" i], [type="hidden" i]'
@@ -123,6 +124,11 @@ def prune(tree: LexborHTMLParser, drop_selectors: tuple[str, ...] = ()) -> list[
     extra = _stylesheet_hidden(tree)
     if extra:
         hidden = f"{hidden}, {extra}"
+    for node in tree.css("noscript"):
+        # Blogger and some CMSs put the whole article in <noscript> for crawlers; the other
+        # noscripts hold tracking pixels and "enable JavaScript" notes
+        if len(node.text(strip=True)) < _NOSCRIPT_BODY_CHARS:
+            node.decompose()
     tree.strip_tags(JUNK_TAGS)
     body = tree.body
     total = len(body.text()) if body is not None else 0

@@ -130,14 +130,36 @@ def select(container: Box, blocks: list[Block]) -> list[Block]:
     cut_after = min(_CUT_AFTER * total, _CUT_AFTER_BYTES)
     kept: list[Block] = []
     seen = 0
-    for block in inside:
-        if block.chars < 40 and SECTION_MARKER_RE.match(block.text) and seen >= cut_after:
-            break
+    skip_to = -1  # box index up to which a "related"/"comments" section is being skipped
+    for i, block in enumerate(inside):
+        if block.box.idx <= skip_to:
+            continue
+        if block.chars < 40 and seen >= cut_after and SECTION_MARKER_RE.match(block.text):
+            section = _section_of(block, inside[i + 1] if i + 1 < len(inside) else None)
+            if section is None or section.depth <= container.depth:
+                break  # the marker heads the rest of the container: the article is over
+            skip_to = section.end
+            continue
         if block.bad or block.box.neg > container.depth:
             continue
         kept.append(block)
         seen += block.weight
     return kept
+
+
+def _section_of(marker: Block, following: Block | None) -> Box | None:
+    """The smallest box holding a section marker and the block after it: the section it heads.
+
+    A "Related stories" box inside an article is skipped and the article resumes after it;
+    a "相关阅读" heading placed directly in the body container ends the body.
+    """
+    if following is None:
+        return None
+    box: Box | None = marker.box
+    target = following.box.idx
+    while box is not None and not box.idx <= target <= box.end:
+        box = box.parent
+    return box
 
 
 def _drop_info_tables(blocks: list[Block]) -> None:

@@ -92,7 +92,19 @@ _LEADING = [
     # English widgets
     r"(?i:(share|share this|share on \w+|tweet|email|print|like this)\s*:?$)",
     r"(?i:(advertisement|sponsored|related:?|tags?\s*:.*|filed under.*|posted in.*)$)",
-    r"(?i:(sign up|subscribe)\b.{0,80}(newsletter|email|inbox)|follow us\b|click here to\b)",
+    r"(?i:(sign up|subscribe)\b.{0,80}(newsletter|email|inbox|edition)|follow us\b|"
+    r"click here to\b|follow \w+( \w+)? on (twitter|facebook|instagram))",
+    # captions, credits and ad labels, in the languages of the usual article pages
+    r"(?i:(bild|foto|fotos|photo|image|credit|credits|quelle|source|źródło|fuente)\s*:)",
+    r"(?i:(anzeige|werbung|publicidad|reklama|advertising disclosure)\b)",
+    r"(?i:(diese )?seite teilen|tagged\s*:|themen\s*:|schlagworte\s*:|"
+    r"(ist )?dieser (beitrag|artikel) hilfreich|wie bewerten sie|hier können sie den artikel)",
+    # a line that is only a date or a time ("23.10.2018", "Nov 19, 2019 at 6:46 pm ET")
+    r"(?i:(?=.{0,60}$)(?=\D*\d)(posted|published|updated|veröffentlicht|aktualisiert)?\s*(on|am)?\s*"
+    r"((\d{1,4}[./-]\d{1,2}[./-]\d{1,4})|(\d{1,2}\.? )?(jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)[a-zä]*\.?"
+    r"( \d{1,2},?)? \d{4})?\s*((at|um|,|•|\|)?\s*\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|uhr)?"
+    r"( [a-z]{2,4})?)?\s*(•\s*\d+ min read)?\s*$)",
 ]
 _LEADING_RE = re.compile("|".join(f"(?:{p})" for p in _LEADING))
 
@@ -111,13 +123,31 @@ INFO_LABEL_RE = re.compile(
 
 # Headings that open an end-of-article section (related links, comments): what follows
 # them is not the article.
+_MARKERS_ZH = (
+    r"相关(阅读|链接|报告|文章|新闻|文档|推荐|信息)|热门(文章|推荐|新闻|阅读)|推荐阅读|猜你喜欢|"
+    r"延伸阅读|最新(文章|报告)|点击排行|阅读排行|热点(文章|新闻)|留言与评论.*|"
+    r"(发表|网友|最新|热门|精彩|全部|用户|读者|文章)?评论(列表|区)?|本文仅代表作者.*"
+)
+# The same sections in the languages of article pages met most (en, de, fr, es, pl).
+_MARKERS_OTHER = (
+    r"related( (posts|articles|stories|content|news|reading|topics|coverage))?|"
+    r"you (may|might) also (like|enjoy).*|more (stories|news|articles|from|on|in) ?.*|"
+    r"recommended( for you| stories| articles)?|read (more|next|also)|also read|"
+    r"most (read|popular|viewed|shared)|trending( now| stories)?|popular (posts|stories)|"
+    r"(our )?latest (news|stories|posts|articles)|explore further|want more\??|"
+    r"\d* ?comments?|leave a (reply|comment).*|join the (conversation|discussion)|"
+    r"about the author|"
+    r"lesen sie (auch|mehr).*|mehr zum thema.*|weitere (artikel|beiträge|themen).*|"
+    r"ähnliche (beiträge|artikel)|verwandte (artikel|themen|themenbereiche|beiträge)|"
+    r"das könnte sie auch interessieren|auch interessant|weiterlesen|schon gelesen\??|"
+    r"aktuelle (news|nachrichten|beiträge|artikel)|\d* ?kommentare?|keine kommentare|"
+    r"kommentieren|kommentare geschlossen|über den autor.*|zum thema|meistgelesen.*|"
+    r"(à )?lire aussi|sur le même sujet|articles similaires|voir aussi|\d* ?commentaires?|"
+    r"te puede interesar|noticias relacionadas|lee también|más noticias|\d* ?comentarios?|"
+    r"czytaj (także|też)|zobacz (także|też)|komentarze|polecane"
+)
 SECTION_MARKER_RE = re.compile(
-    r"^\s*[【\[]?\s*(相关(阅读|链接|报告|文章|新闻|文档|推荐|信息)|热门(文章|推荐|新闻|阅读)|"
-    r"推荐阅读|猜你喜欢|延伸阅读|最新(文章|报告)|点击排行|阅读排行|热点(文章|新闻)|"
-    r"留言与评论.*|(发表|网友|最新|热门|精彩|全部|用户|读者|文章)?评论(列表|区)?|本文仅代表作者.*|"
-    r"(?i:related( (posts|articles|stories|content|news|reading))?|you (may|might) also like.*|"
-    r"comments?|leave a (reply|comment).*|more (stories|from|on) .*|recommended( for you)?|"
-    r"read (more|next)|most (read|popular)|trending( now)?|popular (posts|stories)))"
+    rf"^\s*[【\[]?\s*({_MARKERS_ZH}|(?i:{_MARKERS_OTHER}))"
     r"\s*[】\]]?\s*[::]?\s*(\(\s*\d*\s*\))?\s*$"
 )
 
@@ -129,7 +159,7 @@ _FURNITURE_NAME_RE = re.compile(
     r"disqus|respond|repl(?:y|ies)|toolbar|copyright|login|signin|banner|recommend|tagcloud|"
     r"jiathis|bshare|sns)"
     # ... or one of these whole words
-    r"|(?<![a-z])(?:ad|ads|adv|foot|hot|rank|ranking|tags|widget|widgets)(?![a-z])"
+    r"|(?<![a-z])(?:ad|ads|adv|foot|hot|rank|ranking|tags)(?![a-z])"
 )
 # ... unless the names also say "content" (class="entry-content", id="article").
 _CONTENT_NAME_RE = re.compile(
