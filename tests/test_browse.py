@@ -181,18 +181,20 @@ def canned(ds: Datasette, name: str, **params: str) -> list[dict]:
 
 def test_search_query_ranks_title_hits_first_with_marked_snippets(ds):
     rows = canned(ds, "search", q="税")
-    assert {r["id"] for r in rows} == {3, 5}
-    assert rows[0]["id"] == 5  # 税 in the title weighs more
+    assert {r["report_id"] for r in rows} == {3, 5}
+    assert rows[0]["report_id"] == 5  # 税 in the title weighs more
     assert "⟪税⟫" in rows[0]["snippet"]
     html = get(ds, "/reports/search?q=养老").text
     assert "<mark>养老</mark>" in html
+    assert '<a href="/reports/reports/1">1</a>' in html
 
 
 def test_canned_queries_for_latest_region_changes_runs_and_failures(ds):
-    assert [r["id"] for r in canned(ds, "latest_reports")][:2] == [3, 1]
-    assert {r["id"] for r in canned(ds, "region_by_year", region="辽宁省", year="2023")} == {3}
-    assert {r["id"] for r in canned(ds, "region_by_year", region="大连市", year="")} == {2}
-    assert [r["id"] for r in canned(ds, "recently_changed")] == [2]
+    assert [r["report_id"] for r in canned(ds, "latest_reports")][:2] == [3, 1]
+    assert {r["report_id"] for r in canned(ds, "region_by_year", region="辽宁省", year="2023")
+            } == {3}
+    assert {r["report_id"] for r in canned(ds, "region_by_year", region="大连市", year="")} == {2}
+    assert [r["report_id"] for r in canned(ds, "recently_changed")] == [2]
     assert [r["id"] for r in canned(ds, "crawl_runs")] == [2, 1]
     assert [r["url"] for r in canned(ds, "last_run_failures")] == ["http://demo.test/gone"]
     diff = canned(ds, "version_diff", old_version="1", new_version="2")[0]["diff"]
@@ -277,6 +279,12 @@ def test_bundled_metadata_is_valid_json_with_every_canned_query():
     assert set(data["database"]["queries"]) >= {
         "search", "latest_reports", "region_by_year", "recently_changed", "crawl_runs",
         "last_run_failures", "version_diff"}
+
+
+def test_column_descriptions_fold_away_so_the_search_box_comes_first(ds):
+    html = get(ds, "/reports/reports").text
+    assert "<summary>What the columns mean</summary>" in html
+    assert html.index("What the columns mean") < html.index('name="_search"')
 
 
 def test_other_tables_keep_datasettes_row_page(ds):

@@ -95,12 +95,17 @@ def get_metadata(datasette: Any, key: str, database: str, table: str) -> dict[st
 
 
 @hookimpl
-def render_cell(value: Any, column: str, database: str, datasette: Any) -> Markup | None:
-    """Show the hits in a search snippet as ``<mark>`` (the rest escaped)."""
+def render_cell(value: Any, column: str, table: str | None, database: str,
+                datasette: Any) -> Markup | None:
+    """Hits in a search snippet as ``<mark>``; ``report_id`` of a query links to the report."""
     is_snippet = column == "snippet" and isinstance(value, str) and MARK_START in value
-    if is_snippet and database in archive_databases(datasette):
+    is_report_link = column == "report_id" and table is None and isinstance(value, int)
+    if not (is_snippet or is_report_link) or database not in archive_databases(datasette):
+        return None
+    if is_snippet:
         return Markup(highlight_html(value))
-    return None
+    href = datasette.urls.row(database, "reports", value)
+    return Markup('<a href="{}">{}</a>').format(href, value)
 
 
 @hookimpl
