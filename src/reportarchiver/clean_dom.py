@@ -120,22 +120,19 @@ def _stylesheet_hidden(tree: LexborHTMLParser) -> str:
 
 def prune(tree: LexborHTMLParser, drop_selectors: tuple[str, ...] = ()) -> list[str]:
     """Remove junk and hidden elements in place; return the drop selectors that matched nothing."""
-    hidden = _HIDDEN
-    extra = _stylesheet_hidden(tree)
-    if extra:
-        hidden = f"{hidden}, {extra}"
+    by_stylesheet = _stylesheet_hidden(tree)
     for node in tree.css("noscript"):
         # Blogger and some CMSs put the whole article in <noscript> for crawlers; the other
         # noscripts hold tracking pixels and "enable JavaScript" notes
         if len(node.text(strip=True)) < _NOSCRIPT_BODY_CHARS:
             node.decompose()
     tree.strip_tags(JUNK_TAGS)
-    body = tree.body
-    total = len(body.text()) if body is not None else 0
-    for node in _css(tree, hidden):
-        # a "hidden" wrapper around most of the page is a script-driven reveal, not furniture
-        if total < 2000 or len(node.text()) < total // 2:
-            node.decompose()
+    # A hidden wrapper around much of the page is a script-driven reveal, not furniture:
+    # inline hiding is trusted up to half the page's text, a stylesheet class (Blogger's
+    # ".loading") only up to a third.
+    _drop_hidden(tree, _HIDDEN, 2)
+    if by_stylesheet:
+        _drop_hidden(tree, by_stylesheet, 3)
     misses = []
     for selector in drop_selectors:
         nodes = _css(tree, selector)
@@ -144,6 +141,18 @@ def prune(tree: LexborHTMLParser, drop_selectors: tuple[str, ...] = ()) -> list[
         for node in nodes:
             node.decompose()
     return misses
+
+
+def _drop_hidden(tree: LexborHTMLParser, selector: str, share: int) -> None:
+    """Decompose the matches of a hiding selector holding less than 1/share of the text."""
+    nodes = _css(tree, selector)
+    if not nodes:
+        return
+    body = tree.body
+    total = len(body.text(strip=True)) if body is not None else 0
+    for node in nodes:
+        if total < 2000 or len(node.text(strip=True)) * share < total:
+            node.decompose()
 
 
 def _css(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:

@@ -25,6 +25,8 @@ _CUT_AFTER = 0.4
 _CUT_AFTER_BYTES = 600
 _FURNITURE_SHARE = 0.5  # a "furniture" region holding more of the page's prose is the page
 _PROSE_CHARS = 40
+_MIN_PROSE_SHARE = 0.3  # a body container holding less of the page's prose is suspect ...
+_COVER_SHARE = 0.6  # ... and gives way to the deepest box holding this share
 # How much a boilerplate byte costs a container, relative to what a prose byte earns
 _BAD_WEIGHT = 1.0
 _FURNITURE_WEIGHT = 0.5  # a section marker cuts only once this share of the body text is behind it
@@ -85,6 +87,24 @@ def choose_container(boxes: list[Box], blocks: list[Block]) -> Box:
     best = boxes[0]
     for box in boxes:
         if box.score > best.score:
+            best = box
+    total = boxes[0].weight
+    if best.weight < _MIN_PROSE_SHARE * total:
+        cover = _prose_cover(boxes, total)
+        if cover is not None and cover.idx <= best.idx <= cover.end:
+            best = cover  # the best box is an island inside the prose region
+    return best
+
+
+def _prose_cover(boxes: list[Box], total: float) -> Box | None:
+    """The deepest box holding most of the page's prose.
+
+    For pages where the article shares its container with many link lists (Wikipedia's
+    navboxes, reference lists): the highest-sum box is then a small island of prose.
+    """
+    best = None
+    for box in boxes:
+        if box.weight >= _COVER_SHARE * total and (best is None or box.depth > best.depth):
             best = box
     return best
 
