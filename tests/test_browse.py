@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -323,3 +324,14 @@ def test_the_sanitizer_keeps_report_structure_and_closes_open_tags():
     assert clean == ('<h2>一、回顾</h2><p>文字<a href="/x.html" rel="nofollow noopener noreferrer">'
                      "链接<ul><li>甲<li>乙</li></li></ul><table><tr><td>1 &lt; 2</td></tr>"
                      "</table></a></p>")
+
+
+def test_browsing_a_missing_database_fails_with_datasettes_message(tmp_path, capsys):
+    assert browse.run_browse(tmp_path / "missing.db", port=free_port()) != 0
+    assert "does not exist" in capsys.readouterr().err
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -3,15 +3,15 @@
 The pieces: :mod:`.plugin` (loaded by Datasette through the ``datasette`` entry point) supplies
 the metadata, the Chinese-aware ``escape_fts``, snippets, the report page's data and the diff
 page; ``templates/`` holds the report page and the diff page. The database is served read-write
-and never ``--immutable``: a cron crawl writes to it (WAL) while people browse.
+(never ``--immutable``): a cron crawl writes to it (WAL) while people browse.
 """
 
 from __future__ import annotations
 
 import shlex
-import subprocess
-import sys
 from pathlib import Path
+
+import click
 
 __all__ = ["SETTINGS", "TEMPLATES_DIR", "browse_command_line", "datasette_args", "run_browse"]
 
@@ -41,22 +41,23 @@ def datasette_args(db_path: Path, port: int = 8001, host: str = "127.0.0.1") -> 
 
 
 def run_browse(db_path: Path, port: int = 8001, open_browser: bool = False) -> int:
-    """Run Datasette on the archive in the foreground until Ctrl-C; returns its exit status.
+    """Run Datasette on the archive in this process until Ctrl-C or SIGTERM; 0 when stopped.
 
-    Datasette runs as ``python -m datasette`` of this interpreter, so the pinned version and this
-    package's plugin are the ones used even when another ``datasette`` is first on ``PATH``.
+    In-process rather than a child process: uvicorn handles the signals itself, so stopping
+    ``reportarchiver browse`` can never leave an orphaned server holding the port. A database
+    Datasette cannot open gives its error message and a non-zero status.
     """
-    argv = [sys.executable, "-m", *datasette_args(db_path, port)]
-    if open_browser:
-        argv.append("--open")
-    process = subprocess.Popen(argv)
+    from datasette.cli import cli  # imported here: only browsing needs Datasette's CLI
+
+    args = datasette_args(db_path, port)[1:] + (["--open"] if open_browser else [])
     try:
-        return process.wait()
-    except KeyboardInterrupt:
-        # Ctrl-C reached Datasette too (same process group); let it finish shutting down.
-        process.terminate()
-        process.wait()
-        return 0
+        cli.main(args=args, prog_name="datasette", standalone_mode=False)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    return 0
 
 
 def browse_command_line(db_path: Path) -> str:
