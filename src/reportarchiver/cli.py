@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -221,7 +222,6 @@ def reindex(config_path: Path | None, db_path: Path | None) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="One line per URL.")
 def demo(config_path: Path | None, db_path: Path | None, verbose: bool) -> None:
     """Serve the bundled sample site on 127.0.0.1 and crawl it into the archive."""
-    from .browse import browse_command_line
     from .demo.run import run_demo
     from .progress import LiveStatus
 
@@ -240,7 +240,8 @@ def demo(config_path: Path | None, db_path: Path | None, verbose: bool) -> None:
         for row in archive.reports(site="demo"):
             click.echo(f"  {row['page_count']} page(s) {row['char_count']:>6} chars  "
                        f"{row['title']}")
-    click.echo(f"\nArchive: {config.database}\nBrowse it: {browse_command_line(config.database)}")
+    click.echo(f"\nArchive: {config.database}\nBrowse it in Datasette: "
+               f"reportarchiver browse --db {shlex.quote(str(config.database))}")
     if summary.status != "ok":
         sys.exit(EXIT_FAILED)
 

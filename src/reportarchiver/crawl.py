@@ -120,7 +120,8 @@ class _Loop:
         except FetchError as exc:
             state, detail = "failed", exc.message
             counters.errors += 1
-            session.archive.record_error(session.run_id, url, exc.kind, exc.message,
+            # the URL that failed: a later page of the report, or the report itself
+            session.archive.record_error(session.run_id, exc.url, exc.kind, exc.message,
                                          exc.status, exc.attempts)
         except InvalidURL as exc:
             state, detail = "failed", exc.reason

@@ -50,16 +50,28 @@ def claim_pages(conn: sqlite3.Connection, site: str, urls: Iterable[str]) -> Non
 
 
 def prepare_run(conn: sqlite3.Connection, sites: Iterable[str], recheck_days: float) -> int:
-    """Requeue what this run must look at again; returns the number of queued URLs."""
+    """Start a new pass, or resume the unfinished one; returns the number of queued URLs.
+
+    A pass ends when nothing is queued. While a backlog remains (a run stopped by
+    ``max_pages`` or killed), the next run just works it off: re-queuing the list pages at
+    every start would starve the reports behind them.
+    """
     names = list(sites)
+    if queued_count(conn, names):
+        return queued_count(conn, names)
     marks = ",".join("?" * len(names))
     cutoff = (datetime.now(UTC) - timedelta(days=recheck_days)).replace(microsecond=0)
-    with conn:
+    conn.execute("BEGIN")
+    try:
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
                      "(kind = 'list' OR state = 'failed')", names)
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
                      "kind = 'report' AND state = 'done' AND (checked_at IS NULL OR "
                      "checked_at <= ?)", [*names, cutoff.isoformat()])
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
     return queued_count(conn, names)
 
 

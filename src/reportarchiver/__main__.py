@@ -1,0 +1,5 @@
+"""``python -m reportarchiver``: the same as the ``reportarchiver`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""The command line: exit codes, output lines, and that it is only a thin layer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reportarchiver.cli import cli
+from reportarchiver.demo.server import SITE_DIR
+from reportarchiver.lock import crawl_lock
+from reportarchiver.models import METADATA_FIELDS
+
+COMMANDS = ["crawl", "ingest", "extract", "reextract", "runs", "browse", "reindex", "demo"]
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def write_config(tmp_path: Path, base_url: str, extra: str = "") -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text(textwrap.dedent(f"""
+        [crawler]
+        delay_seconds = 0
+        per_host_concurrency = 4
+        max_attempts = 1
+        {extra}
+        [storage]
+        database = "archive/reports.db"
+        [[sites]]
+        name = "sample"
+        start_urls = ["{base_url}/"]
+        report_pattern = '/(baogao|tjgongbao)/\\w+/\\d+\\.html$'
+        """), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_with_config_and_db(command: str) -> None:
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "--config" in result.output
+    if command != "extract":
+        assert "--db" in result.output
+
+
+def test_every_command_is_in_the_readme() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for command in COMMANDS:
+        assert f"reportarchiver {command}" in readme
+
+
+def test_crawl_prints_one_summary_line_when_not_on_a_terminal(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    result = invoke("crawl", "--config", str(config))
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and " ok: " in lines[0] and "10 new" in lines[0]
+    assert (tmp_path / "archive" / "reports.db").exists()
+
+
+def test_crawl_json_prints_the_run_summary(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    result = invoke("crawl", "--config", str(config), "--json", "--max-pages", "3")
+    summary = json.loads(result.output)
+    assert summary["status"] == "ok" and summary["fetched"] <= 3 and summary["queued_left"] > 0
+
+
+def test_a_config_error_exits_2_and_writes_nothing(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text("[crawler]\ndelay = 1\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["crawl", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "crawler.delay" in result.output
+    assert not (tmp_path / "archive").exists()
+
+
+def test_an_unknown_site_exits_2(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    result = CliRunner().invoke(cli, ["crawl", "--config", str(config), "--site", "nope"])
+    assert result.exit_code == 2 and "no site named 'nope'" in result.output
+
+
+def test_a_second_crawl_on_a_locked_database_exits_75(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    with crawl_lock(tmp_path / "archive" / "reports.db"):
+        result = CliRunner().invoke(cli, ["crawl", "--config", str(config)])
+    assert result.exit_code == 75
+    assert "another crawl is running" in result.output
+
+
+def test_ingest_prints_one_line_per_url_and_exits_1_on_any_failure(site, tmp_path):
+    db = tmp_path / "a.db"
+    result = CliRunner().invoke(cli, ["ingest", "--db", str(db), "http//broken",
+                                      site.url("/baogao/xibei/4689.html")])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("error http//broken")
+    assert lines[1].startswith("new " + site.url("/baogao/xibei/4689.html"))
+
+
+def test_ingest_reads_urls_from_stdin(site, tmp_path):
+    urls = f"{site.url('/baogao/db/4635.html')}\n\n{site.url('/baogao/xn/4660.html')}\n"
+    result = invoke("ingest", "--db", str(tmp_path / "a.db"), "-", input=urls)
+    assert result.exit_code == 0 and result.output.count("new ") == 2
+
+
+def test_extract_prints_the_seed_page_body_without_boilerplate(expected_site):
+    page = SITE_DIR / "baogao" / "db" / "4633_2.html"
+    result = invoke("extract", str(page))
+    assert result.exit_code == 0
+    assert "扎实推进国资国企改革" in result.output
+    for text in expected_site["boilerplate"]:
+        assert text not in result.output
+
+
+def test_extract_json_uses_the_reports_column_names():
+    html = (SITE_DIR / "baogao" / "db" / "4633.html").read_bytes()
+    result = CliRunner().invoke(cli, ["extract", "-", "--format", "json", "--url",
+                                      "http://bx2200.com/baogao/db/4633.html"], input=html)
+    record = json.loads(result.output)
+    assert set(METADATA_FIELDS) | {"body_text", "url"} <= set(record)
+    assert record["url"] == "http://bx2200.com/baogao/db/4633.html"
+
+
+def test_extract_of_a_missing_file_is_one_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["extract", str(tmp_path / "none.html")])
+    assert result.exit_code == 1
+    assert "none.html: cannot read" in result.output
+
+
+def test_runs_lists_recent_runs(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    invoke("crawl", "--config", str(config))
+    result = invoke("runs", "--config", str(config))
+    assert result.exit_code == 0 and " ok " in result.output and "crawl" in result.output
+
+
+def test_reextract_reports_counts(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    invoke("crawl", "--config", str(config))
+    result = invoke("reextract", "--config", str(config))
+    assert result.exit_code == 0 and "0 changed, 10 unchanged" in result.output
+
+
+def test_the_demo_command_crawls_the_sample_site_and_says_how_to_browse(tmp_path):
+    db = tmp_path / "demo.db"
+    result = subprocess.run([sys.executable, "-m", "reportarchiver", "demo", "--db", str(db)],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "10 new" in result.stdout
+    assert f"reportarchiver browse --db {db}" in result.stdout

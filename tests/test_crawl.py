@@ -1,0 +1,178 @@
+"""Crawling the bundled sample site over real sockets on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import site_config
+
+from reportarchiver.crawl import crawl
+from reportarchiver.demo.server import SITE_DIR, serve_site
+from reportarchiver.store import Archive
+
+
+def run(config, archive: Archive, **kw):
+    return asyncio.run(crawl(config, archive, **kw))
+
+
+def reports_by_path(archive: Archive, base: str) -> dict[str, dict]:
+    return {r["url"].removeprefix(base): r for r in archive.reports()}
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path) -> Path:
+    """A writable copy of the sample site, for pages that change or vanish."""
+    return Path(shutil.copytree(SITE_DIR, tmp_path / "site"))
+
+
+def test_every_report_is_archived_once_and_stitched(site, archive, db_path, expected_site):
+    summary = run(site_config(site.base_url, db_path), archive)
+    assert summary.status == "ok" and summary.counters["errors"] == 0
+    stored = reports_by_path(archive, site.base_url)
+    assert sorted(stored) == sorted(r["url"] for r in expected_site["reports"])
+    for expected in expected_site["reports"]:
+        row = stored[expected["url"]]
+        assert row["page_count"] == len(expected["pages"]), expected["url"]
+        body = row["body_text"]
+        positions = [body.find(s) for s in expected["must_include"]]
+        assert -1 not in positions, (expected["url"], expected["must_include"], positions)
+
+
+def test_pages_are_stitched_in_page_order(site, archive, db_path, expected_site):
+    run(site_config(site.base_url, db_path), archive)
+    stored = reports_by_path(archive, site.base_url)
+    multi = [r for r in expected_site["reports"] if len(r["pages"]) > 1]
+    assert len(multi) >= 3
+    for expected in multi:
+        body = stored[expected["url"]]["body_text"]
+        positions = [body.find(s) for s in expected["must_include"]]
+        assert positions == sorted(positions), expected["url"]
+        pages = archive.report_pages(site.base_url + expected["url"])
+        assert [p.removeprefix(site.base_url) for p in pages] == expected["pages"]
+
+
+def test_no_boilerplate_string_is_in_any_body(site, archive, db_path, expected_site):
+    run(site_config(site.base_url, db_path), archive)
+    for row in archive.reports():
+        for text in expected_site["boilerplate"]:
+            assert text not in row["body_text"], (row["url"], text)
+
+
+def test_gbk_pages_are_decoded_as_gb18030(site, archive, db_path, expected_site):
+    run(site_config(site.base_url, db_path), archive)
+    gbk = [r for r in expected_site["reports"] if r["encoding"] == "gbk"]
+    assert gbk
+    for expected in gbk:
+        page = archive.stored_page(site.base_url + expected["url"])
+        assert page is not None
+        encoding = archive.conn.execute("SELECT encoding FROM pages WHERE url = ?",
+                                        [page.url]).fetchone()[0]
+        assert encoding == "gb18030"
+        body = archive.report(site.base_url + expected["url"])["body_text"]
+        assert "\ufffd" not in body
+
+
+def test_disallowed_paths_are_never_requested(site, archive, db_path, expected_site):
+    summary = run(site_config(site.base_url, db_path), archive)
+    requested = {r.path for r in site.requests}
+    for path in expected_site["disallowed"]:
+        assert path not in requested
+    assert summary.counters["skipped"] >= len(expected_site["disallowed"])
+    assert "/robots.txt" in requested
+
+
+def test_every_request_carries_the_user_agent(site, archive, db_path):
+    run(site_config(site.base_url, db_path, user_agent="archive-test/9"), archive)
+    assert {r.headers.get("User-Agent") for r in site.requests} == {"archive-test/9"}
+
+
+def test_a_second_run_sends_conditional_gets_and_stores_nothing_new(site, archive, db_path):
+    config = site_config(site.base_url, db_path, recheck_days=0)
+    run(config, archive)
+    versions = archive.count("report_versions")
+    site.requests.clear()
+    second = run(config, archive)
+    pages = [r for r in site.requests if r.path.endswith(".html")]
+    assert pages and all("If-None-Match" in r.headers for r in pages)
+    assert second.counters["new_reports"] == 0 and second.counters["changed_reports"] == 0
+    assert second.counters["unchanged"] == archive.count("reports")
+    assert archive.count("report_versions") == versions
+
+
+def test_archived_reports_wait_for_recheck_days_but_lists_do_not(site, archive, db_path):
+    config = site_config(site.base_url, db_path, recheck_days=7)
+    run(config, archive)
+    site.requests.clear()
+    run(config, archive)
+    paths = {r.path for r in site.requests}
+    assert "/baogao/index.html" in paths
+    assert not any(p.startswith("/baogao/db/") for p in paths)
+
+
+def test_a_changed_page_produces_a_new_version(site_copy, tmp_path, db_path):
+    page = site_copy / "baogao" / "db" / "4633_2.html"
+    with serve_site(site_copy) as server, Archive(db_path) as archive:
+        config = site_config(server.base_url, db_path, recheck_days=0)
+        run(config, archive)
+        original = page.read_bytes()
+        page.write_bytes(original.replace("惠及居民".encode(), "惠及城乡居民".encode(), 1))
+        second = run(config, archive)
+        assert second.counters["changed_reports"] == 1
+        row = archive.report(server.base_url + "/baogao/db/4633.html")
+        assert "惠及城乡居民" in row["body_text"]
+        versions = archive.conn.execute(
+            "SELECT count(*) FROM report_versions WHERE report_id = ?", [row["id"]]).fetchone()
+        assert versions[0] == 2
+
+
+def test_a_failed_page_leaves_the_report_unstored_until_it_comes_back(site_copy, db_path):
+    page = site_copy / "baogao" / "db" / "4633_3.html"
+    saved = page.read_bytes()
+    page.unlink()
+    with serve_site(site_copy) as server, Archive(db_path) as archive:
+        config = site_config(server.base_url, db_path)
+        first = run(config, archive)
+        url = server.base_url + "/baogao/db/4633.html"
+        assert first.counters["errors"] >= 1
+        assert archive.report(url) is None
+        errors = archive.conn.execute("SELECT url, kind, status FROM fetch_errors").fetchall()
+        assert (server.base_url + "/baogao/db/4633_3.html", "http", 404) in errors
+        page.write_bytes(saved)
+        second = run(config, archive)
+        assert second.counters["new_reports"] == 1
+        assert archive.report(url)["page_count"] == 3
+
+
+def test_max_pages_stops_the_run_and_the_next_run_resumes(site, archive, db_path, tmp_path):
+    config = site_config(site.base_url, db_path)
+    first = run(config, archive, max_pages=6)
+    assert first.counters["fetched"] <= 6 and first.queued_left > 0
+    while run(config, archive, max_pages=6).queued_left:
+        pass
+    with Archive(tmp_path / "whole.db") as whole:
+        run(site_config(site.base_url, tmp_path / "whole.db"), whole)
+        expected = {(r["url"], r["content_hash"]) for r in whole.reports()}
+    assert {(r["url"], r["content_hash"]) for r in archive.reports()} == expected
+
+
+def test_every_run_is_recorded_with_its_counters(site, archive, db_path):
+    summary = run(site_config(site.base_url, db_path), archive)
+    row = archive.recent_runs(1)[0]
+    assert row["id"] == summary.run_id and row["status"] == "ok"
+    assert row["new_reports"] == summary.counters["new_reports"] > 0
+    assert row["finished_at"] and row["duration_seconds"] >= 0
+
+
+def test_an_unreachable_robots_txt_disallows_the_host(archive, db_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    summary = run(site_config(f"http://127.0.0.1:{port}", db_path, max_attempts=1), archive)
+    assert summary.counters["fetched"] == 0
+    kinds = [r[0] for r in archive.conn.execute("SELECT kind FROM fetch_errors")]
+    assert "robots" in kinds
