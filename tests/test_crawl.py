@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import site_config
 
+from helpers import site_config
 from reportarchiver.crawl import crawl
 from reportarchiver.demo.server import SITE_DIR, serve_site
 from reportarchiver.store import Archive

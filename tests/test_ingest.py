@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 from helpers import fast_crawler
-
 from reportarchiver.config import Config
 from reportarchiver.crawl import ingest
 
