@@ -218,3 +218,11 @@ def test_a_snippet_matches_ascii_case_insensitively_and_escapes_html():
 
 def test_a_snippet_without_a_hit_in_the_text_is_its_beginning():
     assert make_snippet("第一段。\n\n第二段。", ["标题词"], width=6) == "第一段。 第…"
+
+
+def test_ensuring_the_schema_catches_up_writes_made_by_other_tools():
+    conn = make_db([("一", "养老")])
+    conn.execute("UPDATE reports SET title = '税' WHERE id = 1")
+    search.ensure_search_schema(conn)
+    assert fts_ids(conn, "税") == {1}
+    assert index_contents(conn) == expected_contents(conn)

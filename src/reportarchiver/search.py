@@ -172,13 +172,16 @@ def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
 def ensure_search_schema(conn: sqlite3.Connection) -> None:
     """Create the FTS table, the pending stash and its triggers if missing (idempotent).
 
-    The ``reports`` table must exist. When the FTS table is new, existing reports are indexed.
+    The ``reports`` table must exist. When the FTS table is new, existing reports are indexed;
+    otherwise reports written behind the index's back (stock tools) are caught up.
     """
     fresh = not _table_exists(conn, FTS_TABLE)
     for sql in _SCHEMA:
         conn.execute(sql)
     if fresh:
         rebuild_index(conn)
+    else:
+        sync_index(conn)
 
 
 def _fts_write(conn: sqlite3.Connection, command: str | None, report_id: int,
