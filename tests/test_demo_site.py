@@ -182,7 +182,8 @@ def test_fixture_covers_what_the_crawler_and_cleaner_tests_need() -> None:
     assert len(MULTI_PAGE_REPORTS) >= 3
     assert len(GBK_REPORTS) >= 3
     assert any(len(r["pages"]) > 1 for r in GBK_REPORTS)
-    assert {"政府工作报告", "统计公报", "预算报告"} <= {r["kind"] for r in REPORTS}
+    kinds = {r["kind"] for r in REPORTS}
+    assert {"政府工作报告", "国民经济和社会发展统计公报", "预算报告"} <= kinds
 
 
 def test_page_n_of_a_report_is_named_id_underscore_n() -> None:
