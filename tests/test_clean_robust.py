@@ -85,3 +85,11 @@ def test_many_links_are_cleaned_quickly():
     result = clean(page)
     assert "link 19999" not in result.text
     assert time.perf_counter() - start < 2.0
+
+
+def test_nesting_deeper_than_a_browser_allows_is_capped_not_quadratic():
+    page = "<div>" * 100_000 + "<p>深层正文,有标点。</p>" + "</div>" * 100_000
+    start = time.perf_counter()
+    result = clean(page)
+    assert "深层正文" in result.text
+    assert time.perf_counter() - start < 2.0
