@@ -30,6 +30,7 @@ class _Host:
     delay: float
     factor: float = 1.0
     next_start: float = 0.0
+    last_start: float | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -64,6 +65,8 @@ class HostThrottle:
         """Raise a host's delay (robots.txt Crawl-delay): the larger of it and the config wins."""
         state = self._host(host)
         state.delay = max(self.delay, seconds)
+        if state.last_start is not None:  # the robots.txt request itself counts
+            state.next_start = max(state.next_start, state.last_start + state.delay)
 
     def delay_of(self, host: str) -> float:
         state = self._host(host)
@@ -79,7 +82,8 @@ class HostThrottle:
                 if wait > 0:
                     await self.sleep(wait)
                 gap = state.delay * state.factor
-                state.next_start = self.clock() + gap * (1 + _JITTER * self.rng.random())
+                state.last_start = self.clock()
+                state.next_start = state.last_start + gap * (1 + _JITTER * self.rng.random())
             yield
 
     def back_off(self, host: str, retry_after: float | None, *, slow_down: bool) -> float:

@@ -1,0 +1,184 @@
+"""Crawling under stress: two hosts, measured politeness, kill -9, concurrent crawls, 429s.
+
+The kill -9 loop runs a few times in CI; ``RA_KILL_LOOPS=50 pytest tests/test_crawl_resilience.py``
+runs the long trial.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from helpers import fast_crawler, site_config
+from reportarchiver.config import Config, SiteConfig
+from reportarchiver.crawl import crawl
+from reportarchiver.demo.server import serve_site
+from reportarchiver.store import Archive
+
+KILL_LOOPS = int(os.environ.get("RA_KILL_LOOPS", "3"))
+
+
+def gaps_by_host(requests) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = defaultdict(list)
+    for record in requests:
+        times[record.headers.get("Host", "")].append(record.at)
+    return {h: [b - a for a, b in itertools.pairwise(t)] for h, t in times.items()}
+
+
+def test_two_hosts_each_get_the_delay_and_proceed_in_parallel(tmp_path, expected_site):
+    delay = 0.15
+    with serve_site(host="127.0.0.1") as one, serve_site(host="127.0.0.2") as two, \
+            Archive(tmp_path / "a.db") as archive:
+        a = site_config(one.base_url, archive.path, name="one")
+        b = site_config(two.base_url, archive.path, name="two")
+        crawler = fast_crawler(delay_seconds=delay, per_host_concurrency=1)
+        config = Config(crawler=crawler, database=archive.path, sites=(*a.sites, *b.sites))
+        started = time.monotonic()
+        summary = asyncio.run(crawl(config, archive))
+        elapsed = time.monotonic() - started
+        requests = [*one.requests, *two.requests]
+    assert summary.counters["new_reports"] == 2 * len(expected_site["reports"])
+    for host, gaps in gaps_by_host(requests).items():
+        assert min(gaps) >= delay - 0.005, host  # receipt jitter on loopback is < 5 ms
+    serial = len(requests) * delay
+    assert elapsed < serial * 0.75  # the hosts overlapped
+
+
+def single_site(base: str, db: Path, start: str, **crawler: object) -> Config:
+    """A config for a site served by pytest-httpserver; reports are /r/N.html."""
+    return Config(crawler=fast_crawler(**crawler), database=db, sites=(SiteConfig(
+        name="s", start_urls=(base + start,), include=(re.compile("^" + re.escape(base)),),
+        report_pattern=re.compile(r"/r/\d+\.html$")),))
+
+
+def test_a_robots_crawl_delay_larger_than_the_config_wins(tmp_path, httpserver: HTTPServer):
+    arrivals: list[float] = []
+
+    def page(request: Request) -> Response:
+        arrivals.append(time.monotonic())
+        n = int(request.path[2:-5])
+        return Response(f'<a href="/l{n + 1}.html">next</a>', content_type="text/html")
+
+    def robots(request: Request) -> Response:
+        arrivals.append(time.monotonic())
+        return Response("User-agent: *\nCrawl-delay: 0.3\n", content_type="text/plain")
+
+    httpserver.expect_request("/robots.txt").respond_with_handler(robots)
+    for i in range(5):
+        httpserver.expect_request(f"/l{i}.html").respond_with_handler(page)
+    base = httpserver.url_for("").rstrip("/")
+    config = single_site(base, tmp_path / "a.db", "/l0.html", delay_seconds=0.05,
+                         per_host_concurrency=1, max_depth=3)
+    with Archive(config.database) as archive:
+        asyncio.run(crawl(config, archive))
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    assert len(arrivals) == 5  # robots.txt and l0..l3 (max_depth 3)
+    assert min(gaps) >= 0.3 - 0.005
+
+
+def test_429_with_retry_after_is_honoured_during_a_crawl(tmp_path, httpserver: HTTPServer):
+    arrivals: list[float] = []
+
+    def report(request: Request) -> Response:
+        arrivals.append(time.monotonic())
+        if len(arrivals) == 1:
+            return Response("slow down", 429, {"Retry-After": "1"})
+        return Response("<html><body>" + "<p>养老服务体系建设。</p>" * 80 + "</body></html>",
+                        content_type="text/html; charset=utf-8")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/r/1.html").respond_with_handler(report)
+    base = httpserver.url_for("").rstrip("/")
+    config = single_site(base, tmp_path / "a.db", "/r/1.html", max_attempts=3)
+    with Archive(config.database) as archive:
+        summary = asyncio.run(crawl(config, archive))
+    assert summary.counters["new_reports"] == 1
+    assert arrivals[1] - arrivals[0] >= 1.0
+
+
+def crawl_command(config: Path) -> list[str]:
+    return [sys.executable, "-m", "reportarchiver", "crawl", "--config", str(config)]
+
+
+def write_config(path: Path, base_url: str, delay: float) -> Path:
+    path.write_text(textwrap.dedent(f"""
+        [crawler]
+        delay_seconds = {delay}
+        per_host_concurrency = 1
+        max_attempts = 2
+        [storage]
+        database = "reports.db"
+        [[sites]]
+        name = "sample"
+        start_urls = ["{base_url}/"]
+        report_pattern = '/(baogao|tjgongbao)/\\w+/\\d+\\.html$'
+        """), encoding="utf-8")
+    return path
+
+
+def snapshot(db: Path) -> set[tuple]:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        reports = set(conn.execute("SELECT url, content_hash, page_count FROM reports"))
+        versions = conn.execute("SELECT count(*) FROM report_versions").fetchone()[0]
+        assert versions == len(reports)  # nothing stored twice
+        return reports
+
+
+@pytest.mark.slow
+def test_kill_9_mid_crawl_then_resume_gives_the_same_archive(tmp_path):
+    rng = random.Random(20221223)
+    with serve_site() as server:
+        whole_dir = tmp_path / "whole"
+        whole_dir.mkdir()
+        subprocess.run(crawl_command(write_config(whole_dir / "config.toml", server.base_url,
+                                                  0.0)), check=True, timeout=120,
+                       capture_output=True)
+        expected = snapshot(whole_dir / "reports.db")
+        for loop in range(KILL_LOOPS):
+            work = tmp_path / f"killed{loop}"
+            work.mkdir()
+            config = write_config(work / "config.toml", server.base_url, 0.03)
+            # kill 1 to 3 times at random moments of the crawl, then let it finish
+            for _ in range(rng.randint(1, 3)):
+                proc = subprocess.Popen(crawl_command(config), stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+                time.sleep(rng.uniform(0.3, 1.2))
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+            done = subprocess.run(crawl_command(config), capture_output=True, text=True,
+                                  timeout=120)
+            assert done.returncode == 0, done.stderr
+            assert snapshot(work / "reports.db") == expected, f"loop {loop}"
+
+
+@pytest.mark.slow
+def test_a_second_simultaneous_crawl_exits_75(tmp_path):
+    with serve_site() as server:
+        config = write_config(tmp_path / "config.toml", server.base_url, 0.05)
+        first = subprocess.Popen(crawl_command(config), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        while len(server.requests) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        second = subprocess.run(crawl_command(config), capture_output=True, text=True,
+                                timeout=60)
+        _out, err = first.communicate(timeout=120)
+    assert second.returncode == 75
+    assert "another crawl is running" in second.stderr
+    assert first.returncode == 0, err
