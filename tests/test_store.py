@@ -1,0 +1,96 @@
+"""The archive database: schema, WAL, versions only on change, raw pages kept."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from reportarchiver.models import Cleaned, FetchResult, Metadata, Page, Report
+from reportarchiver.store import MIGRATIONS, Archive
+
+TITLE = "（辽宁省）大连市中山区人民政府工作报告"
+
+
+def make_report(url: str, text: str, *, title: str = TITLE) -> Report:
+    fetch = FetchResult(url=url, final_url=url, status=200,
+                        headers={"content-type": "text/html", "etag": '"a"'},
+                        body=f"<p>{text}</p>".encode(), fetched_at="2026-01-01T00:00:00+00:00")
+    meta = Metadata(title=title, kind="政府工作报告", province="辽宁省", year=2022)
+    page = Page(fetch, Cleaned(text=text, html=f"<p>{text}</p>", title=title, encoding="utf-8",
+                               metadata=meta), 1)
+    return Report(url=url, site="s", pages=(page,), text=text, html=page.cleaned.html,
+                  metadata=meta)
+
+
+def test_opening_twice_applies_each_migration_once(db_path):
+    Archive(db_path).close()
+    with Archive(db_path) as archive:
+        version = archive.conn.execute("PRAGMA user_version").fetchone()[0]
+        assert version == len(MIGRATIONS)
+        assert {"reports", "report_versions", "pages", "crawl_runs", "fetch_errors",
+                "frontier"} <= set(archive.db.table_names())
+
+
+def test_the_database_is_in_wal_mode(archive):
+    assert archive.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_new_report_gets_one_version(archive):
+    assert archive.save_report(make_report("http://a.test/1.html", "养老服务")) == "new"
+    row = archive.report("http://a.test/1.html")
+    assert row["char_count"] == 4 and row["complete"] == 1 and row["province"] == "辽宁省"
+    assert archive.count("report_versions") == 1
+
+
+def test_an_unchanged_report_writes_no_version(archive):
+    archive.save_report(make_report("http://a.test/1.html", "养老服务"), now="2026-01-01T00:00:00")
+    outcome = archive.save_report(make_report("http://a.test/1.html", "养老服务"),
+                                  now="2026-02-01T00:00:00")
+    row = archive.report("http://a.test/1.html")
+    assert outcome == "unchanged" and archive.count("report_versions") == 1
+    assert row["last_checked"] == "2026-02-01T00:00:00"
+    assert row["last_changed"] == row["first_seen"] == "2026-01-01T00:00:00"
+
+
+def test_a_changed_body_gets_a_new_version_and_keeps_the_old(archive):
+    archive.save_report(make_report("http://a.test/1.html", "养老服务"))
+    assert archive.save_report(make_report("http://a.test/1.html", "医疗服务")) == "changed"
+    bodies = [r[0] for r in archive.conn.execute(
+        "SELECT body_text FROM report_versions ORDER BY id")]
+    assert bodies == ["养老服务", "医疗服务"]
+
+
+def test_the_raw_response_is_kept_compressed_and_comes_back_intact(archive):
+    report = make_report("http://a.test/1.html", "教育" * 1000)
+    archive.save_report(report)
+    stored = archive.stored_page("http://a.test/1.html")
+    assert stored.raw == report.pages[0].fetch.body
+    assert stored.etag == '"a"' and stored.headers["content-type"] == "text/html"
+    size = archive.conn.execute("SELECT length(raw), raw_size FROM pages").fetchone()
+    assert size[0] < size[1]
+
+
+def test_a_run_left_running_by_a_killed_process_becomes_interrupted(archive):
+    first = archive.start_run("crawl", 1)
+    archive.start_run("crawl", 2)
+    status = archive.conn.execute("SELECT status FROM crawl_runs WHERE id = ?",
+                                  [first]).fetchone()[0]
+    assert status == "interrupted"
+
+
+def test_deleting_a_site_removes_its_rows_only(archive):
+    archive.save_report(make_report("http://a.test/1.html", "养老"))
+    other = make_report("http://b.test/1.html", "就业")
+    archive.save_report(Report(other.url, "t", other.pages, other.text, other.html,
+                               other.metadata))
+    assert archive.delete_site("s") == 1
+    assert [r["url"] for r in archive.reports()] == ["http://b.test/1.html"]
+    assert archive.count("pages") == 1
+
+
+def test_stock_sqlite_can_read_and_write_the_archive(db_path):
+    with Archive(db_path) as archive:
+        archive.save_report(make_report("http://a.test/1.html", "养老服务"))
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE reports SET title = 'x'")
+    conn.commit()
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
