@@ -93,8 +93,9 @@ class _SiteHTTPServer(ThreadingHTTPServer):
 def resolve_path(root: Path, target: str) -> Path | None:
     """Map a request target to a file below ``root``; None when missing or outside ``root``.
 
-    ``/`` and ``/dir/`` map to ``index.html``. Any ``..`` segment is refused outright (before
-    and after percent-decoding) rather than normalised, so a traversal attempt is a plain 404.
+    ``/`` and ``/dir/`` map to ``index.html``; the query string is ignored. A ``.`` or ``..``
+    segment, percent-encoded or not, is refused outright rather than normalised, so a traversal
+    attempt is a plain 404; a symlink out of ``root`` is refused too.
     """
     path = unquote(urlsplit(target).path)
     parts = [part for part in path.split("/") if part]
