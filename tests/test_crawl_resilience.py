@@ -182,3 +182,53 @@ def test_a_second_simultaneous_crawl_exits_75(tmp_path):
     assert second.returncode == 75
     assert "another crawl is running" in second.stderr
     assert first.returncode == 0, err
+
+
+REPORT_HTML = "<html><body>" + "<p>推进老旧小区改造，完善养老服务体系。</p>" * 40 + "</body></html>"
+
+
+def test_an_unlinked_report_is_found_through_sitemap_xml(tmp_path, httpserver: HTTPServer):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    httpserver.expect_request("/").respond_with_data("<p>home</p>", content_type="text/html")
+    httpserver.expect_request("/sitemap.xml").respond_with_data(
+        f"<?xml version='1.0'?><urlset><url><loc>{base}/r/7.html</loc></url></urlset>",
+        content_type="application/xml")
+    httpserver.expect_request("/r/7.html").respond_with_data(
+        REPORT_HTML, content_type="text/html; charset=utf-8")
+    config = single_site(base, tmp_path / "a.db", "/")
+    with Archive(config.database) as archive:
+        summary = asyncio.run(crawl(config, archive))
+        assert archive.report(base + "/r/7.html") is not None
+    assert summary.counters["errors"] == 0
+
+
+def test_a_missing_sitemap_xml_is_not_an_error(tmp_path, httpserver: HTTPServer):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    httpserver.expect_request("/").respond_with_data('<a href="/r/1.html">r</a>',
+                                                     content_type="text/html")
+    httpserver.expect_request("/r/1.html").respond_with_data(REPORT_HTML,
+                                                             content_type="text/html")
+    config = single_site(base, tmp_path / "a.db", "/")
+    with Archive(config.database) as archive:
+        summary = asyncio.run(crawl(config, archive))
+    assert summary.counters == {**summary.counters, "errors": 0, "new_reports": 1}
+
+
+def test_crawler_traps_are_skipped_with_the_reason_recorded(tmp_path, httpserver: HTTPServer):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    httpserver.expect_request("/").respond_with_data(
+        '<a href="/a/b/a/b/a/b/x.html">loop</a> <a href="/cal?month=1&year=2020">cal</a>',
+        content_type="text/html")
+    config = single_site(base, tmp_path / "a.db", "/")
+    with Archive(config.database) as archive:
+        summary = asyncio.run(crawl(config, archive))
+        reasons = dict(archive.conn.execute(
+            "SELECT url, reason FROM frontier WHERE state = 'skipped'"))
+    assert reasons == {base + "/a/b/a/b/a/b/x.html": "repeating path segments",
+                       base + "/cal?month=1&year=2020": "calendar-like query"}
+    assert summary.counters["skipped"] == 2

@@ -24,12 +24,12 @@ from .config import Config, SiteConfig
 from .encoding import decode_html
 from .errors import FetchError, InvalidURL, ReportArchiverError, RobotsDisallowed
 from .fetch import Fetcher
-from .links import extract_links
+from .links import PageLinks, extract_links
 from .models import FetchResult, SiteHints
 from .pipeline import clean_page
 from .session import MIN_REPORT_CHARS, Counters, Session, site_for
 from .store import Archive
-from .urls import canonicalize, first_page_of, host_of, trap_reason
+from .urls import canonicalize, first_page_of, host_of, origin_of, trap_reason
 
 #: Called with one event dict per URL: {"url", "kind", "state", "detail", "queued", ...}.
 ProgressFn = Callable[[dict[str, Any]], None]
@@ -118,11 +118,14 @@ class _Loop:
             state, detail = "skipped", exc.message
             counters.skipped += 1
         except FetchError as exc:
-            state, detail = "failed", exc.message
-            counters.errors += 1
-            # the URL that failed: a later page of the report, or the report itself
-            session.archive.record_error(session.run_id, exc.url, exc.kind, exc.message,
-                                         exc.status, exc.attempts)
+            if kind == "probe" and exc.status in (403, 404, 410):
+                state, detail = "done", "absent"  # a guessed /sitemap.xml that is not there
+            else:
+                state, detail = "failed", exc.message
+                counters.errors += 1
+                # the URL that failed: a later page of the report, or the report itself
+                session.archive.record_error(session.run_id, exc.url, exc.kind, exc.message,
+                                             exc.status, exc.attempts)
         except InvalidURL as exc:
             state, detail = "failed", exc.reason
             counters.errors += 1
@@ -148,6 +151,7 @@ class _Loop:
                 self._discover(site, outcome.links, depth)
                 return outcome.outcome
             links = extract_links(decoded.text, result.final_url or url)
+            links = PageLinks(links.links + links.feeds, links.next_links, ())
             encoding = decoded.encoding
         else:
             encoding = ""
@@ -225,20 +229,24 @@ async def crawl(config: Config, archive: Archive, *, site_names: list[str] | Non
 
 
 async def _queue_sitemaps(session: Session, sites: list[SiteConfig]) -> None:
-    """Sitemaps named in robots.txt are list pages of their site (re-read every run)."""
-    if not session.config.crawler.respect_robots:
-        return
+    """Sitemaps are list pages of their site (re-read every run): those robots.txt names,
+    else a probe of ``/sitemap.xml`` whose absence is no error."""
     for site in sites:
         for start in site.start_urls:
-            rules = await session.robots_for(canonicalize(start))
+            start_url = canonicalize(start)
+            named = []
+            if session.config.crawler.respect_robots:
+                named = (await session.robots_for(start_url)).sitemaps()
             found = []
-            for sitemap in rules.sitemaps():
+            for sitemap in named:
                 try:
                     url = canonicalize(sitemap)
                 except InvalidURL:
                     continue
                 if site.follows(url):
                     found.append((url, "list", 1))
+            if not named and site.follows(origin_of(start_url) + "/sitemap.xml"):
+                found.append((origin_of(start_url) + "/sitemap.xml", "probe", 1))
             with session.archive.db.atomic():
                 frontier.add(session.archive.conn, site.name, found)
 

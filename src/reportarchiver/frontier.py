@@ -2,8 +2,9 @@
 
 States: ``queued`` (to fetch this run), ``done``, ``failed`` (retried next run), ``skipped``
 (out of scope, robots, trap: the reason is kept). Kinds: ``list`` (index pages, sitemaps and
-feeds: re-checked every run), ``report`` (re-checked after ``recheck_days``), ``page`` (a later
-page of a report, fetched with the report, never on its own).
+feeds: re-checked every run), ``probe`` (a guessed ``/sitemap.xml``: a list whose absence is no
+error), ``report`` (re-checked after ``recheck_days``), ``page`` (a later page of a report,
+fetched with the report, never on its own).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def prepare_run(conn: sqlite3.Connection, sites: Iterable[str], recheck_days: fl
     conn.execute("BEGIN")
     try:
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
-                     "(kind = 'list' OR state = 'failed')", names)
+                     "(kind IN ('list', 'probe') OR state = 'failed')", names)
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
                      "kind = 'report' AND state = 'done' AND (checked_at IS NULL OR "
                      "checked_at <= ?)", [*names, cutoff.isoformat()])
