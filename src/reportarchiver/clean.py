@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass
 
-from .clean_dom import Block, Box, linearize, parse, prune
+from .clean_dom import Block, Box, linearize, parse, prune, read_hints
 from .clean_render import group, mark_layout_tables, to_html, to_text
 from .clean_score import choose_container, measure, select
 from .clean_text import normalize
@@ -102,6 +102,7 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
         return page
     boxes, raw_blocks, by_id = linearize(body)
     blocks = measure(raw_blocks)
+    read_hints(boxes, blocks)
     page.page_text = "\n".join(b.text for b in blocks)
     page.h1 = _main_heading(blocks, page.title)
     _apply_drop_text(blocks, hints.drop_text, misses)

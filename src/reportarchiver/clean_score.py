@@ -51,12 +51,11 @@ def measure(blocks: list[Block]) -> list[Block]:
 
 
 def _why_bad(block: Block) -> str:
-    text = block.text
-    probe = text if block.chars < _LONG else text[:80]
-    if is_boilerplate(probe):
-        return "pattern"
     if block.link_chars * 2 > block.chars and block.chars > 1:
-        return "links"
+        return "links"  # checked first: it is arithmetic, and half the blocks of a page
+    text = block.text
+    if is_boilerplate(text if block.chars < _LONG else text[:80]):
+        return "pattern"
     if block.box.kind == "cell" and INFO_LABEL_RE.match(text):
         return "info"
     return ""
