@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -240,8 +239,10 @@ def demo(config_path: Path | None, db_path: Path | None, verbose: bool) -> None:
         for row in archive.reports(site="demo"):
             click.echo(f"  {row['page_count']} page(s) {row['char_count']:>6} chars  "
                        f"{row['title']}")
-    click.echo(f"\nArchive: {config.database}\nBrowse it in Datasette: "
-               f"reportarchiver browse --db {shlex.quote(str(config.database))}")
+    from .browse import browse_command_line
+
+    click.echo(f"\nArchive: {config.database}\n"
+               f"Browse it in Datasette: {browse_command_line(config.database)}")
     if summary.status != "ok":
         sys.exit(EXIT_FAILED)
 

@@ -251,6 +251,8 @@ class Archive:
                      "title": report.metadata.title, "body_text": report.text,
                      "body_html": report.html})
                 search.index_report(self.conn, report_id, report.metadata.title, report.text)
+            # a title that changed without the body (better metadata) is re-indexed too
+            search.sync_index(self.conn)
         return outcome
 
     @staticmethod
