@@ -96,7 +96,7 @@ class Block:
 
     def __init__(self, box: Box) -> None:
         self.box = box
-        self.runs: list[tuple[str, str | None]] = []  # (text, href of the enclosing link)
+        self.runs: list[tuple[str, LexborNode | None]] = []  # (text, the enclosing <a>)
         self.link_chars = 0
         self.text = ""
         self.chars = self.punct = self.weight = 0
@@ -240,7 +240,8 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block], dict[int, Box]]
     top = Box(root.tag or "body", None, root.mem_id)
     boxes = [top]
     by_id = {root.mem_id: top}
-    state: dict[int, tuple[Box, str | None, bool]] = {root.mem_id: (top, None, False)}
+    # per element: (enclosing box, enclosing <a> or None)
+    state: dict[int, tuple[Box, LexborNode | None]] = {root.mem_id: (top, None)}
     blocks: list[Block] = []
     cur: Block | None = None
     gap = False  # whitespace seen since the last run of the current block
@@ -260,12 +261,12 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block], dict[int, Box]]
             info = state.get(parent.mem_id) if parent is not None else None
             if info is None:
                 continue
-            box, link, pre = info
+            box, link = info
             if cur is None or cur.box is not box:
                 cur = Block(box)
                 blocks.append(cur)
             elif gap:
-                cur.runs.append((" ", None))
+                cur.runs.append((" ", link))
             gap = False
             cur.runs.append((piece, link))
             if link is not None:
@@ -277,22 +278,20 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block], dict[int, Box]]
         info = state.get(parent.mem_id) if parent is not None else None
         if info is None:
             continue
-        pbox, link, pre = info
-        nid = node.mem_id
-        if tag == "a":
-            link = node.attributes.get("href") or ""
-        elif tag == "br" or tag == "hr":
-            cur = None
-            continue
         if tag in BLOCK_TAGS:
             cur = None
-            box = Box(tag, pbox, nid)
+            nid = node.mem_id
+            box = Box(tag, info[0], nid)
             box.node = node
             box.flag = tag in _FURNITURE_TAGS
             box.idx = box.end = len(boxes)
             boxes.append(box)
             by_id[nid] = box
-            state[nid] = (box, link, pre or tag == "pre")
+            state[nid] = (box, info[1])
+        elif tag == "a":
+            state[node.mem_id] = (info[0], node)  # its href is read only if rendered
+        elif tag == "br" or tag == "hr":
+            cur = None
         else:
-            state[nid] = (pbox, link, pre)
+            state[node.mem_id] = info
     return boxes, blocks, by_id

@@ -83,22 +83,25 @@ def _inline_html(block: Block) -> str:
         return escape(block.text)
     parts = []
     for text, href in _merged_runs(block):
-        if href and href.strip().lower().startswith(_SAFE_SCHEMES):
-            parts.append(f'<a href="{escape(href.strip(), quote=True)}">{escape(text)}</a>')
+        if href and href.lower().startswith(_SAFE_SCHEMES):
+            parts.append(f'<a href="{escape(href, quote=True)}">{escape(text)}</a>')
         else:
             parts.append(escape(text))
     return "".join(parts).strip()
 
 
-def _merged_runs(block: Block) -> list[tuple[str, str | None]]:
-    """Runs with whitespace collapsed, neighbours sharing a link merged."""
-    merged: list[tuple[str, str | None]] = []
-    for text, href in block.runs:
+def _merged_runs(block: Block) -> list[tuple[str, str]]:
+    """(text, href) runs with whitespace collapsed, neighbours in the same link merged."""
+    merged: list[tuple[str, str]] = []
+    last = None
+    for text, link in block.runs:
         text = collapse_spaces(text)
-        if merged and merged[-1][1] == href:
-            merged[-1] = (merged[-1][0] + text, href)
+        if merged and link is last:
+            merged[-1] = (merged[-1][0] + text, merged[-1][1])
         else:
+            href = (link.attributes.get("href") or "").strip() if link is not None else ""
             merged.append((text, href))
+        last = link
     return merged
 
 
