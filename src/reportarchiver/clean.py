@@ -104,9 +104,10 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
     blocks = measure(raw_blocks)
     read_hints(boxes, blocks)
     page.page_text = "\n".join(b.text for b in blocks)
-    page.h1 = _main_heading(blocks, page.title)
+    heading = _main_heading(blocks, page.title)
+    page.h1 = heading.text if heading is not None else ""
     _apply_drop_text(blocks, hints.drop_text, misses)
-    container = choose_container(boxes, blocks)  # also numbers the subtrees: always run it
+    container = choose_container(boxes, blocks, heading)  # also numbers subtrees: always run
     container = _hinted_container(tree, hints.body_selector, by_id, misses) or container
     kept = _drop_title(select(container, blocks), page.title, page.h1)
     mark_layout_tables(blocks)
@@ -116,13 +117,14 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
     return page
 
 
-def _main_heading(blocks: list[Block], title: str) -> str:
+def _main_heading(blocks: list[Block], title: str) -> Block | None:
     """The page's own heading: the h1 that agrees with <title>, else the first sizeable h1."""
-    h1s = [b.text for b in blocks if b.box.kind == "h1" and not b.bad]
-    for text in h1s:
+    h1s = [b for b in blocks if b.box.kind == "h1" and not b.bad]
+    for block in h1s:
+        text = block.text
         if len(text) >= 2 and (text in title or (title and title in text)):
-            return text
-    return next((t for t in h1s if len(t) >= 6), "")
+            return block
+    return next((b for b in h1s if b.chars >= 6), None)
 
 
 def _drop_title(kept: list[Block], title: str, h1: str) -> list[Block]:

@@ -29,6 +29,8 @@ _MIN_PROSE_SHARE = 0.3  # a body container holding less of the page's prose is s
 _COVER_SHARE = 0.6  # ... and gives way to the deepest box holding this share
 # How much a boilerplate byte costs a container, relative to what a prose byte earns
 _BAD_WEIGHT = 1.0
+_AFTER_HEADING_BYTES = 2000  # text this long after the title heading ...
+_AFTER_HEADING_FACTOR = 2.0  # ... has its prose count double
 _FURNITURE_WEIGHT = 0.5  # a section marker cuts only once this share of the body text is behind it
 
 
@@ -73,8 +75,11 @@ def _value(block: Block) -> float:
     return value
 
 
-def choose_container(boxes: list[Box], blocks: list[Block]) -> Box:
-    """Score every box and return the one whose subtree has the highest total block value."""
+def choose_container(boxes: list[Box], blocks: list[Block], heading: Block | None = None) -> Box:
+    """Score every box and return the one whose subtree has the highest total block value.
+
+    ``heading`` is the page's own title heading, if found: the body follows it.
+    """
     for block in blocks:  # prose: what a page wrapper holds and a sidebar does not
         prose = not block.bad and block.punct and block.chars >= _PROSE_CHARS
         block.value = float(block.weight) if prose else 0.0
@@ -82,6 +87,8 @@ def choose_container(boxes: list[Box], blocks: list[Block]) -> Box:
     _resolve_furniture(boxes)
     for block in blocks:
         block.value = _value(block)
+    if heading is not None:
+        _favour_after_heading(blocks, heading)
     _sum_up(boxes, blocks, "score")
     best = boxes[0]
     for box in boxes:
@@ -106,6 +113,21 @@ def _prose_cover(boxes: list[Box], total: float) -> Box | None:
         if box.weight >= _COVER_SHARE * total and (best is None or box.depth > best.depth):
             best = box
     return best
+
+
+def _favour_after_heading(blocks: list[Block], heading: Block) -> None:
+    """Prose right after the title heading is where a body starts: it counts double.
+
+    The bonus fades after _AFTER_HEADING_BYTES of any text (link lists included), so a long
+    footer far below the heading gets none.
+    """
+    budget = _AFTER_HEADING_BYTES
+    for block in blocks[blocks.index(heading) + 1:]:
+        if budget <= 0:
+            break
+        if block.value > 0:
+            block.value *= _AFTER_HEADING_FACTOR
+        budget -= block.weight
 
 
 def _sum_up(boxes: list[Box], blocks: list[Block], attr: str) -> None:
