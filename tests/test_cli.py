@@ -159,3 +159,13 @@ def test_the_demo_command_crawls_the_sample_site_and_says_how_to_browse(tmp_path
     assert result.returncode == 0, result.stderr
     assert f"{len(expected_site['reports'])} new" in result.stdout
     assert f"reportarchiver browse --db {db}" in result.stdout
+
+
+def test_a_file_that_is_not_an_archive_is_one_clear_error(tmp_path, site):
+    db = tmp_path / "notes.db"
+    db.write_bytes(b"these are my notes, not a database" * 100)
+    for args in (["ingest", site.url("/baogao/db/4635.html")], ["runs"], ["reextract"]):
+        result = CliRunner().invoke(cli, [*args, "--db", str(db)])
+        assert result.exit_code == 1, args
+        assert f"{db}: cannot open the archive" in result.output
+    assert db.read_bytes().startswith(b"these are my notes")

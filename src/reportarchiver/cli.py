@@ -9,15 +9,17 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import ConfigError, LockedError, ReportArchiverError
+from .errors import ConfigError, LockedError, ReportArchiverError, StoreError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 75
 
@@ -38,7 +40,20 @@ def _load(config_path: Path | None, db_path: Path | None) -> Config:
     return replace(config, database=db_path) if db_path else config
 
 
-def _fail(message: str, code: int = EXIT_FAILED) -> None:
+@contextmanager
+def _archive(path: Path) -> Iterator[Any]:
+    """Open the archive, turning an unopenable file into one error line (exit 1)."""
+    from .store import Archive
+
+    try:
+        archive = Archive(path)
+    except StoreError as exc:
+        _fail(str(exc))
+    with archive:
+        yield archive
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
@@ -83,6 +98,10 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _fail(str(exc), EXIT_LOCKED)
     except ReportArchiverError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{config.database}: {exc}")
+    except KeyboardInterrupt:
+        _fail("interrupted: the next crawl resumes where this one stopped", 130)
     finally:
         status.close()
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json else summary.line())
@@ -101,7 +120,6 @@ def ingest(config_path: Path | None, db_path: Path | None, urls: tuple[str, ...]
     Exits 1 if any URL failed.
     """
     from .crawl import ingest as run_ingest
-    from .store import Archive
 
     config = _load(config_path, db_path)
     todo = [u.strip() for u in _expand_stdin(urls) if u.strip()]
@@ -109,7 +127,7 @@ def ingest(config_path: Path | None, db_path: Path | None, urls: tuple[str, ...]
     def report(result: Any) -> None:
         click.echo(result.line(), err=not result.ok)
 
-    with Archive(config.database) as archive:
+    with _archive(config.database) as archive:
         results = asyncio.run(run_ingest(config, archive, todo, on_result=report))
     if not all(r.ok for r in results):
         sys.exit(EXIT_FAILED)
@@ -152,10 +170,9 @@ def extract(source: str, url: str, fmt: str, config_path: Path | None) -> None:
 def reextract(config_path: Path | None, db_path: Path | None, site: str | None) -> None:
     """Re-run the cleaner over the stored raw pages (no network); changed bodies get versions."""
     from .reextract import reextract_archive
-    from .store import Archive
 
     config = _load(config_path, db_path)
-    with Archive(config.database) as archive:
+    with _archive(config.database) as archive:
         counts = reextract_archive(archive, config, site=site)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
 
@@ -167,12 +184,11 @@ def reextract(config_path: Path | None, db_path: Path | None, site: str | None) 
 @click.option("--json", "as_json", is_flag=True, help="As JSON lines.")
 def runs(config_path: Path | None, db_path: Path | None, limit: int, as_json: bool) -> None:
     """List recent crawl runs with their counters."""
-    from .store import Archive
 
     config = _load(config_path, db_path)
     if not config.database.exists():
         _fail(f"no archive at {config.database}")
-    with Archive(config.database) as archive:
+    with _archive(config.database) as archive:
         rows = archive.recent_runs(limit)
     for row in rows:
         if as_json:
@@ -207,10 +223,9 @@ def browse(config_path: Path | None, db_path: Path | None, port: int, open_brows
 def reindex(config_path: Path | None, db_path: Path | None) -> None:
     """Rebuild the full-text search index from the stored reports."""
     from . import search
-    from .store import Archive
 
     config = _load(config_path, db_path)
-    with Archive(config.database) as archive, archive.db.atomic():
+    with _archive(config.database) as archive, archive.db.atomic():
         count = search.rebuild_index(archive.conn)
     click.echo(f"indexed {count} reports")
 
@@ -230,12 +245,12 @@ def demo(config_path: Path | None, db_path: Path | None, verbose: bool) -> None:
         summary = run_demo(config.database, progress=status)
     except LockedError as exc:
         _fail(str(exc), EXIT_LOCKED)
+    except ReportArchiverError as exc:
+        _fail(str(exc))
     finally:
         status.close()
     click.echo(summary.line())
-    from .store import Archive
-
-    with Archive(config.database) as archive:
+    with _archive(config.database) as archive:
         for row in archive.reports(site="demo"):
             click.echo(f"  {row['page_count']} page(s) {row['char_count']:>6} chars  "
                        f"{row['title']}")

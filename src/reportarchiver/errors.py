@@ -4,6 +4,7 @@
     ├── ConfigError          a bad config key or value (exit 2)
     ├── InvalidURL           a URL that cannot be fetched (not http/https, no host, ...)
     ├── LockedError          another crawl holds the database (exit 75)
+    ├── StoreError           the archive file cannot be opened or is not an archive
     └── FetchError           one URL could not be fetched; carries url, kind, status, attempts
         ├── RobotsDisallowed robots.txt forbids it (or robots.txt itself failed: RFC 9309)
         ├── HTTPStatusError  the server answered with an error status
@@ -38,6 +39,10 @@ class InvalidURL(ReportArchiverError):
 
 class LockedError(ReportArchiverError):
     """Another crawl is running on the same database."""
+
+
+class StoreError(ReportArchiverError):
+    """The archive database cannot be opened, or is not a SQLite file."""
 
 
 class FetchError(ReportArchiverError):

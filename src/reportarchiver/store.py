@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from . import search
+from .errors import StoreError
 from .models import METADATA_FIELDS, FetchResult, Report
 
 BUSY_TIMEOUT_MS = 30_000
@@ -106,6 +107,12 @@ class Archive:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        try:
+            self._open()
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise StoreError(f"{self.path}: cannot open the archive ({exc})") from exc
+
+    def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: every write happens inside an explicit ``db.atomic()`` block, and a
         # stray statement can never leave an implicit transaction open (and the lock held).
