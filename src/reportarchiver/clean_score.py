@@ -56,7 +56,7 @@ def _why_bad(block: Block) -> str:
     if block.link_chars * 2 > block.chars and block.chars > 1:
         return "links"  # checked first: it is arithmetic, and half the blocks of a page
     text = block.text
-    if is_boilerplate(text if block.chars < _LONG else text[:80]):
+    if is_boilerplate(text if block.chars < _LONG else text[:80], block.box.kind == "cell"):
         return "pattern"
     if block.box.kind == "cell" and INFO_LABEL_RE.match(text):
         return "info"

@@ -76,6 +76,8 @@ _KEYWORDS = [
     "[打印", "[关闭", "[字体", "[字号",
     "打印本页", "关闭窗口", "收藏本页", "加入收藏", "设为首页", "返回顶部", "回到顶部",
     "浏览次数", "阅读次数", "访问次数",
+    # photo credits (captions are not body text)
+    "AP Photo", "Getty Images", "Image credit", "Photo credit", "Shutterstock", "iStock",
     *_either_colon("字体 字号 点击数 点击量 浏览量 阅读量 访问量 点击"),
 ]
 _KEYWORD_RE = re.compile("|".join(re.escape(k) for k in _KEYWORDS))
@@ -99,19 +101,33 @@ _LEADING = [
     r"(?i:(anzeige|werbung|publicidad|reklama|advertising disclosure)\b)",
     r"(?i:(diese )?seite teilen|tagged\s*:|themen\s*:|schlagworte\s*:|"
     r"(ist )?dieser (beitrag|artikel) hilfreich|wie bewerten sie|hier können sie den artikel)",
-    # a line that is only a date or a time ("23.10.2018", "Nov 19, 2019 at 6:46 pm ET")
-    r"(?i:(?=.{0,60}$)(?=\D*\d)(posted|published|updated|veröffentlicht|aktualisiert)?\s*(on|am)?\s*"
-    r"((\d{1,4}[./-]\d{1,2}[./-]\d{1,4})|(\d{1,2}\.? )?(jan|feb|mar|apr|may|jun|jul|aug|"
-    r"sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)[a-zä]*\.?"
-    r"( \d{1,2},?)? \d{4})?\s*((at|um|,|•|\|)?\s*\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|uhr)?"
-    r"( [a-z]{2,4})?)?\s*(•\s*\d+ min read)?\s*$)",
+    # publication stamps ("Published Nov 18, 2019 at 4:07 PM | Updated ...")
+    r"(?i:(first |last )?(published|updated|posted|veröffentlicht|aktualisiert|publié|"
+    r"publicado)\b(?=.{0,100}$)(?=.*\d{4})(?=.{0,50}$|.*\d{1,2}:\d{2}))",
+    r"(?i:.{0,60}\| ?(updated|published) ?:.{0,60}$)",
 ]
 _LEADING_RE = re.compile("|".join(f"(?:{p})" for p in _LEADING))
 
+# Lines that are only a date, a time or page numbers: boilerplate outside tables only
+# (a table cell holding "2023-03-18" or "186.4" is data).
+_STAMP_RE = re.compile(
+    # a date or a time ("23.10.2018", "Nov 19, 2019 at 6:46 pm ET")
+    r"(?i:(?=.{0,60}$)(?=\D*\d)(posted|published|updated|veröffentlicht|aktualisiert)?\s*"
+    r"(on|am)?\s*"
+    r"((\d{1,4}[./-]\d{1,2}[./-]\d{1,4})|(\d{1,2}\.? )?(jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)[a-zä]*\.?"
+    r"( \d{1,2},?)? \d{4})?\s*((at|um|,|•|\|)?\s*\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|uhr)?"
+    r"( [a-z]{2,4})?)?\s*(•\s*\d+ min read)?\s*$)"
+    # page numbers ("1 2 3 4 5 下一页" is caught by the keywords)
+    r"|(?:\d{1,3}(?:\s+|\s*[|/]\s*)){2,}\d{1,3}\s*$"
+)
 
-def is_boilerplate(text: str) -> bool:
+
+def is_boilerplate(text: str, in_table: bool = False) -> bool:
     """Whether a short block (or the start of a long one) is a boilerplate line."""
-    return bool(_LEADING_RE.match(text) or _KEYWORD_RE.search(text))
+    if _LEADING_RE.match(text) or _KEYWORD_RE.search(text):
+        return True
+    return not in_table and bool(_STAMP_RE.match(text))
 
 
 # Labels of government information-disclosure tables (索引号 / 发布机构 / 文号 ...): the
@@ -144,7 +160,9 @@ _MARKERS_OTHER = (
     r"kommentieren|kommentare geschlossen|über den autor.*|zum thema|meistgelesen.*|"
     r"(à )?lire aussi|sur le même sujet|articles similaires|voir aussi|\d* ?commentaires?|"
     r"te puede interesar|noticias relacionadas|lee también|más noticias|\d* ?comentarios?|"
-    r"czytaj (także|też)|zobacz (także|też)|komentarze|polecane"
+    r"czytaj (także|też)|zobacz (także|też)|komentarze|polecane|related tags?|"
+    r"post (a )?comment.*|add (a )?comment|читайте также|похожие (статьи|записи)|"
+    r"комментарии|отзывы|добавить (отзыв|комментарий)"
 )
 SECTION_MARKER_RE = re.compile(
     rf"^\s*[【\[]?\s*({_MARKERS_ZH}|(?i:{_MARKERS_OTHER}))"
