@@ -57,7 +57,8 @@ def _either_colon(words: str) -> list[str]:
 # groups (this check runs on every block of every page).
 _KEYWORDS = [
     # breadcrumbs
-    "当前位置", "当前的位置", "现在的位置", "现在位置", "所在位置", "您的位置", "你的位置",
+    "当前位置", "当前的位置", "现在的位置", "现在位置", "所在位置", "所在的位置", "您的位置",
+    "你的位置",
     # footers
     "ICP备", "ICP证", "ICP 备", "公网安备", "网站标识码", "版权所有", "主办单位", "承办单位",
     "协办单位", "最佳浏览", "Copyright", "COPYRIGHT", "copyright", "All rights reserved",
@@ -70,7 +71,7 @@ _KEYWORDS = [
     # comments and captchas
     "留言与评论", "发表评论", "网友评论", "我要评论", "条评论", "验证码", "登录后评论",
     # share widgets
-    "分享到", "分享至", "一键分享", "扫一扫", "扫描二维码",
+    "分享到", "分享至", "一键分享", "扫一扫", "扫描二维码", "扫码",
     # print / close / font size / counters
     "【打印", "【关闭", "【字体", "【字号", "【 打印", "【 关闭",
     "[打印", "[关闭", "[字体", "[字号",
@@ -78,18 +79,19 @@ _KEYWORDS = [
     "浏览次数", "阅读次数", "访问次数",
     # photo credits (captions are not body text)
     "AP Photo", "Getty Images", "Image credit", "Photo credit", "Shutterstock", "iStock",
-    *_either_colon("字体 字号 点击数 点击量 浏览量 阅读量 访问量 点击"),
+    *_either_colon("字体 字号 点击数 点击量 浏览量 阅读量 访问量 点击 责任编辑"),
 ]
 _KEYWORD_RE = re.compile("|".join(re.escape(k) for k in _KEYWORDS))
 
 # Boilerplate when a block starts with it (checked with .match: costs nothing on prose).
 _LEADING = [
-    r"导航菜单\s*$", r"网站导航", r"分享\s*[::]?\s*$",
+    r"导航菜单\s*$", r"网站导航", r"分享\s*[::]?\s*$", r"举报\s*$",
     rf"(本文|原文|文章|本页)(地址|链接|网址)\s*{_C}",
     rf"(上一[篇页条]|下一[篇页条])\s*{_C}?", r"(首页|尾页|末页|上一页|下一页)$",
     r"共\s*\d+\s*页", r"第\s*\d+\s*页\s*$",
     # page metadata lines (kept in page_text for the metadata extractor, not body text)
-    rf"(发布|发表|更新|上传)(日期|时间)\s*{_C}", rf"(信息)?来源\s*{_C}", rf"(责任)?编辑\s*{_C}",
+    rf"(发布|发表|更新|上传)(日期|时间)\s*{_C}", rf"(本文|信息|文章|新闻|稿件)?来源\s*{_C}",
+    rf"(责任)?编辑\s*{_C}",
     rf"(作者|责编|审核|校对|录入)\s*{_C}",
     # English widgets
     r"(?i:(share|share this|share on \w+|tweet|email|print|like this)\s*:?$)",
@@ -118,6 +120,8 @@ _STAMP_RE = re.compile(
     r"sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)[a-zä]*\.?"
     r"( \d{1,2},?)? \d{4})?\s*((at|um|,|•|\|)?\s*\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|uhr)?"
     r"( [a-z]{2,4})?)?\s*(•\s*\d+ min read)?\s*$)"
+    # a source or byline ending in a date-time ("原创 南方都市报 2019-09-09 16:01:46")
+    r"|.{0,40}\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*$"
     # page numbers ("1 2 3 4 5 下一页" is caught by the keywords)
     r"|(?:\d{1,3}(?:\s+|\s*[|/]\s*)){2,}\d{1,3}\s*$"
 )
