@@ -173,15 +173,15 @@ def select(container: Box, blocks: list[Block]) -> list[Block]:
     seen = 0
     skip_to = -1  # box index up to which a "related"/"comments" section is being skipped
     for i, block in enumerate(inside):
-        if block.box.idx <= skip_to:
-            continue
+        if block.box.idx <= skip_to or block.box.neg > container.depth:
+            continue  # (a marker inside a furniture box, a teaser's "Read more", cuts nothing)
         if block.chars < 40 and seen >= cut_after and SECTION_MARKER_RE.match(block.text):
             section = _section_of(block, inside[i + 1] if i + 1 < len(inside) else None)
             if section is None or section.depth <= container.depth:
                 break  # the marker heads the rest of the container: the article is over
             skip_to = section.end
             continue
-        if block.bad or block.box.neg > container.depth:
+        if block.bad:
             continue
         kept.append(block)
         seen += block.weight

@@ -79,6 +79,7 @@ _KEYWORDS = [
     "浏览次数", "阅读次数", "访问次数",
     # photo credits (captions are not body text)
     "AP Photo", "Getty Images", "Image credit", "Photo credit", "Shutterstock", "iStock",
+    "Follow us on", "follow us on",
     *_either_colon("字体 字号 点击数 点击量 浏览量 阅读量 访问量 点击 责任编辑"),
 ]
 _KEYWORD_RE = re.compile("|".join(re.escape(k) for k in _KEYWORDS))
@@ -120,6 +121,8 @@ _STAMP_RE = re.compile(
     r"sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|oktober|dezember)[a-zä]*\.?"
     r"( \d{1,2},?)? \d{4})?\s*((at|um|,|•|\|)?\s*\d{1,2}:\d{2}(:\d{2})?\s*(am|pm|uhr)?"
     r"( [a-z]{2,4})?)?\s*(•\s*\d+ min read)?\s*$)"
+    # gallery counters ("Image 1 of 5")
+    r"|(?i:(image|photo|picture|bild|foto) \d+ (of|von|/) \d+\s*$)"
     # a source or byline ending in a date-time ("原创 南方都市报 2019-09-09 16:01:46")
     r"|.{0,40}\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*$"
     # page numbers ("1 2 3 4 5 下一页" is caught by the keywords)
