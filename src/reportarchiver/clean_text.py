@@ -100,8 +100,9 @@ _LEADING = [
     r"(?i:(sign up|subscribe)\b.{0,80}(newsletter|email|inbox|edition)|follow us\b|"
     r"click here to\b|follow \w+( \w+)? on (twitter|facebook|instagram))",
     # captions, credits and ad labels, in the languages of the usual article pages
-    r"(?i:(bild|foto|fotos|photo|image|credit|credits|quelle|source|źródło|fuente)\s*:)",
-    r"(?i:(anzeige|werbung|publicidad|reklama|advertising disclosure)\b)",
+    r"(?i:\(?\s*(bild|foto|fotos|photo|image|credit|credits|quelle|source|źródło|fuente)\s*:)",
+    r"(?i:(anzeige|werbung|publicidad|reklama|advertisement|advertising disclosure|disclaimer|"
+    r"haftungsausschluss|aufrufe\s*:)\b)",
     r"(?i:(diese )?seite teilen|tagged\s*:|themen\s*:|schlagworte\s*:|"
     r"(ist )?dieser (beitrag|artikel) hilfreich|wie bewerten sie|hier können sie den artikel)",
     # publication stamps ("Published Nov 18, 2019 at 4:07 PM | Updated ...")
@@ -164,7 +165,8 @@ _MARKERS_OTHER = (
     r"ähnliche (beiträge|artikel)|verwandte (artikel|themen|themenbereiche|beiträge)|"
     r"das könnte sie auch interessieren|auch interessant|weiterlesen|schon gelesen\??|"
     r"aktuelle (news|nachrichten|beiträge|artikel)|\d* ?kommentare?|keine kommentare|"
-    r"kommentieren|kommentare geschlossen|über den autor.*|zum thema|meistgelesen.*|"
+    r"kommentieren|kommentare geschlossen|kommentare insgesamt|read the latest.*|"
+    r"über den autor.*|zum thema|meistgelesen.*|"
     r"(à )?lire aussi|sur le même sujet|articles similaires|voir aussi|\d* ?commentaires?|"
     r"te puede interesar|noticias relacionadas|lee también|más noticias|\d* ?comentarios?|"
     r"czytaj (także|też)|zobacz (także|też)|komentarze|polecane|related tags?|"
@@ -173,7 +175,7 @@ _MARKERS_OTHER = (
 )
 SECTION_MARKER_RE = re.compile(
     rf"^\s*[【\[]?\s*({_MARKERS_ZH}|(?i:{_MARKERS_OTHER}))"
-    r"\s*[】\]]?\s*[::]?\s*(\(\s*\d*\s*\))?\s*$"
+    r"\s*[】\]]?\s*[::]?\s*(\(\s*\d*\s*\)|\d+)?\s*$"
 )
 
 # class/id names that mark a region as page furniture (readability's idea, kept generic):
