@@ -97,12 +97,11 @@ class Session:
     async def fetch_page(self, url: str) -> tuple[FetchResult, bool]:
         """Fetch with a conditional GET. On 304 the stored body is returned, modified False."""
         await self.check_allowed(url)
-        stored = self.archive.stored_page(url)
-        result = await self.fetcher.get(
-            url, etag=stored.etag if stored else "",
-            last_modified=stored.last_modified if stored else "")
+        etag, last_modified = self.archive.page_validators(url)
+        result = await self.fetcher.get(url, etag=etag, last_modified=last_modified)
         self.counters.fetched += 1
-        if result.status == 304 and stored is not None:
+        stored = self.archive.stored_page(url) if result.status == 304 else None
+        if stored is not None:
             return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
                                body=stored.raw, fetched_at=result.fetched_at), False
         return result, True
@@ -113,11 +112,12 @@ class Session:
         A page that fails raises before anything is stored: a report is never stored half.
         """
         first, modified = await self.fetch_page(url)
+        fetched: dict[str, FetchResult] = {}
         if not modified:
-            unchanged = await self._all_pages_unchanged(url)
+            unchanged = await self._all_pages_unchanged(url, fetched)
             if unchanged is not None:
                 return unchanged
-        pages, links = await self._fetch_pages(url, first, hints)
+        pages, links = await self._fetch_pages(url, first, hints, fetched)
         report = stitch(url, site, pages)
         outcome = self.archive.save_report(report)
         with self.archive.db.atomic():
@@ -125,20 +125,27 @@ class Session:
         self.counters.count_outcome(outcome)
         return ReportOutcome(url, outcome, report.metadata.title, report.page_count, links)
 
-    async def _all_pages_unchanged(self, url: str) -> ReportOutcome | None:
+    async def _all_pages_unchanged(self, url: str,
+                                   fetched: dict[str, FetchResult]) -> ReportOutcome | None:
+        """When page 1 was a 304: check the stored later pages the same way. Pages fetched
+        on the way are kept in ``fetched`` so that a changed report is not fetched twice."""
         stored = self.archive.report(url)
         if stored is None:
             return None
+        changed = False
         for page_url in self.archive.report_pages(url)[1:]:
-            _result, modified = await self.fetch_page(page_url)
-            if modified:
-                return None
+            result, modified = await self.fetch_page(page_url)
+            fetched[page_url] = result
+            changed = changed or modified
+        if changed:
+            return None
         self.archive.touch_report(url)
         self.counters.count_outcome("unchanged")
         return ReportOutcome(url, "unchanged", stored["title"] or "", stored["page_count"], ())
 
-    async def _fetch_pages(self, url: str, first: FetchResult,
-                           hints: SiteHints) -> tuple[list[Page], tuple[str, ...]]:
+    async def _fetch_pages(self, url: str, first: FetchResult, hints: SiteHints,
+                           fetched: dict[str, FetchResult]
+                           ) -> tuple[list[Page], tuple[str, ...]]:
         cleaned = clean_page(first, hints)
         pages = [Page(first, cleaned, 1)]
         links = page_links(first, cleaned.encoding)
@@ -150,7 +157,7 @@ class Session:
                 break
             number, page_url = pending[0]
             done.add(page_url)
-            result, _modified = await self.fetch_page(page_url)
+            result = fetched.get(page_url) or (await self.fetch_page(page_url))[0]
             page_cleaned = clean_page(result, hints)
             pages.append(Page(result, page_cleaned, number))
             for n, u in report_page_links(page_links(result, page_cleaned.encoding), url):

@@ -178,6 +178,12 @@ class Archive:
 
     # -- pages --------------------------------------------------------------------------------
 
+    def page_validators(self, url: str) -> tuple[str, str]:
+        """The stored (ETag, Last-Modified) of ``url`` for a conditional GET; empty if none."""
+        row = self.conn.execute("SELECT etag, last_modified FROM pages WHERE url = ?",
+                                [url]).fetchone()
+        return (row[0] or "", row[1] or "") if row else ("", "")
+
     def stored_page(self, url: str) -> StoredPage | None:
         """The last stored response for ``url`` (raw body decompressed), or None."""
         row = self.conn.execute(
