@@ -101,9 +101,9 @@ def test_a_robots_crawl_delay_larger_than_the_config_wins(tmp_path, httpserver: 
                          per_host_concurrency=1, max_depth=3)
     with Archive(config.database) as archive:
         asyncio.run(crawl(config, archive))
-    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
     assert len(arrivals) == 5  # robots.txt and l0..l3 (max_depth 3)
-    assert min(gaps) >= 0.3 - 0.005
+    # far above the configured 0.05 s; the margin is the server thread's scheduling jitter
+    assert min(gaps(arrivals)) >= 0.3 - 0.05
 
 
 def test_429_with_retry_after_is_honoured_during_a_crawl(tmp_path, httpserver: HTTPServer):
