@@ -40,6 +40,12 @@ _HIDDEN = (
 _FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
 _FURNITURE_ROLES = frozenset(("navigation", "contentinfo", "complementary", "banner", "search"))
 _CONTENT_TAGS = frozenset(("article", "main"))
+# Furniture is marked on containers; a class on a <li>, <td> or <p> rarely says more than its
+# container's does, and reading attributes is the costliest step per element.
+_HINTED_TAGS = frozenset(
+    "div section article aside ul ol dl table form main header footer nav menu figure center "
+    "blockquote details fieldset address".split()
+)
 _HIDING_DECL_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _SIMPLE_SELECTOR_RE = re.compile(r"(?:^|,)\s*([.#][A-Za-z_][\w-]*)\s*(?=,|$)")
 
@@ -231,7 +237,7 @@ def read_hints(boxes: list[Box], blocks: list[Block]) -> None:
         if box.texty and box.parent is not None:
             box.parent.texty = True
     for box in boxes:
-        if box.texty and box.node is not None and not box.flag:
+        if box.texty and box.tag in _HINTED_TAGS and not box.flag and box.node is not None:
             box.flag, box.pos = _hints(box.node, box.tag)
 
 

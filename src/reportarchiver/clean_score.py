@@ -83,13 +83,13 @@ def choose_container(boxes: list[Box], blocks: list[Block], heading: Block | Non
     for block in blocks:  # prose: what a page wrapper holds and a sidebar does not
         prose = not block.bad and block.punct and block.chars >= _PROSE_CHARS
         block.value = float(block.weight) if prose else 0.0
-    _sum_up(boxes, blocks, "weight")
+    _sum_prose(boxes, blocks)
     _resolve_furniture(boxes)
     for block in blocks:
         block.value = _value(block)
     if heading is not None:
         _favour_after_heading(blocks, heading)
-    _sum_up(boxes, blocks, "score")
+    _sum_scores(boxes, blocks)
     best = boxes[0]
     for box in boxes:
         if box.score > best.score:
@@ -130,19 +130,30 @@ def _favour_after_heading(blocks: list[Block], heading: Block) -> None:
         budget -= block.weight
 
 
-def _sum_up(boxes: list[Box], blocks: list[Block], attr: str) -> None:
-    """Sum block values into the boxes' ``attr`` over their subtrees (and find each box's end)."""
+def _sum_prose(boxes: list[Box], blocks: list[Block]) -> None:
+    """Sum block values into ``weight`` over every subtree, and find each box's last
+    descendant (children come after parents in ``boxes``: reversed, it is a post-order)."""
     for box in boxes:
-        setattr(box, attr, 0)
+        box.weight = 0
     for block in blocks:
-        box = block.box
-        setattr(box, attr, getattr(box, attr) + block.value)
-    for box in reversed(boxes):  # children come after parents: this is a post-order sum
+        block.box.weight += block.value
+    for box in reversed(boxes):
         parent = box.parent
         if parent is not None:
-            setattr(parent, attr, getattr(parent, attr) + getattr(box, attr))
+            parent.weight += box.weight
             if box.end > parent.end:
                 parent.end = box.end
+
+
+def _sum_scores(boxes: list[Box], blocks: list[Block]) -> None:
+    """Sum block values into ``score`` over every subtree."""
+    for box in boxes:
+        box.score = 0.0
+    for block in blocks:
+        block.box.score += block.value
+    for box in reversed(boxes):
+        if box.parent is not None:
+            box.parent.score += box.score
 
 
 def _resolve_furniture(boxes: list[Box]) -> None:
