@@ -24,6 +24,7 @@ JUNK_TAGS = [
     "canvas", "object", "embed", "video", "audio", "select", "button", "textarea", "input",
     "head", "map", "datalist", "dialog", "link", "meta", "rt", "rp",
 ]
+_JUNK_SELECTOR = ", ".join(JUNK_TAGS)
 _NOSCRIPT_BODY_CHARS = 200
 _DEEP_SCAN_CHARS = 512 * 1024  # below this size even the worst nesting parses in about 1 s
 _MAX_DEPTH = 1000
@@ -54,6 +55,7 @@ BLOCK_TAGS = frozenset(
     "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section "
     "summary table tbody thead tfoot tr td th caption ul legend".split()
 )
+_TABLE_PARTS = frozenset(("table", "td", "th"))
 _KIND_OF = {
     **{f"h{i}": f"h{i}" for i in range(1, 7)},
     "li": "li", "dt": "li", "dd": "li", "td": "cell", "th": "cell", "pre": "pre",
@@ -63,36 +65,38 @@ _KIND_OF = {
 class Box:
     """A block-level element: the unit that is scored and chosen as the body container."""
 
-    __slots__ = ("cell", "depth", "end", "flag", "idx", "kind", "layout", "neg", "nid", "node",
-                 "parent", "pos", "score", "table", "tag", "texty", "weight")
+    __slots__ = ("cell", "depth", "end", "flag", "idx", "kind", "layout", "neg", "node", "parent",
+                 "pos", "score", "table", "tag", "texty", "weight")
 
-    def __init__(self, tag: str, parent: Box | None, nid: int) -> None:
+    def __init__(self, tag: str, parent: Box | None, node: LexborNode | None, idx: int) -> None:
         self.tag = tag
         self.parent = parent
-        self.nid = nid
-        self.depth = parent.depth + 1 if parent else 0
-        self.node: LexborNode | None = None  # for reading class/id hints later
+        self.node = node  # for reading class/id hints later
+        self.idx = self.end = idx  # pre-order index of the box and of its last descendant
         self.texty = False  # holds text somewhere below
-        self.flag = False  # looks like furniture (nav, footer, class="comments"...)
+        self.flag = tag in _FURNITURE_TAGS  # looks like furniture (nav, class="comments"...)
+        self.pos = False  # looks like content (article, class="entry-content"...)
+        self.layout = False  # tables: used for page layout, not data
         self.neg = -1  # depth of the nearest furniture region enclosing this box, -1: none
-        self.pos = False
         self.score = 0.0
         self.weight = 0  # text weight of the subtree
-        self.idx = self.end = 0  # pre-order index of the box and of its last descendant
-        self.layout = False  # tables: used for page layout, not data
-        inherited = parent.kind if parent else "p"
-        self.kind = _KIND_OF.get(tag) or (inherited if inherited != "p" else "p")
-        if tag in ("td", "th"):
-            self.cell: Box | None = self
-        elif tag == "table" or parent is None:
-            self.cell = None
-        else:
-            self.cell = parent.cell
-        self.table: Box | None = self if tag == "table" else (parent.table if parent else None)
-        if tag == "table":
-            self.kind = "p"
-            if parent is not None and parent.cell is not None and parent.table is not None:
-                parent.table.layout = True  # a table inside a cell: the outer one is layout
+        if parent is None:
+            self.depth, self.kind, self.cell, self.table = 0, "p", None, None
+            return
+        self.depth = parent.depth + 1
+        self.kind = _KIND_OF.get(tag) or parent.kind  # a <p> in an <li> is part of the item
+        self.cell: Box | None = parent.cell
+        self.table: Box | None = parent.table
+        if tag in _TABLE_PARTS:
+            self._enter_table(tag, parent)
+
+    def _enter_table(self, tag: str, parent: Box) -> None:
+        if tag != "table":
+            self.cell = self  # td, th
+            return
+        self.kind, self.cell, self.table = "p", None, self
+        if parent.cell is not None and parent.table is not None:
+            parent.table.layout = True  # a table inside a cell: the outer one is layout
 
 
 class Block:
@@ -174,7 +178,10 @@ def prune(tree: LexborHTMLParser, drop_selectors: tuple[str, ...] = ()) -> list[
         # noscripts hold tracking pixels and "enable JavaScript" notes
         if len(node.text(strip=True)) < _NOSCRIPT_BODY_CHARS:
             node.decompose()
-    tree.strip_tags(JUNK_TAGS)
+    # one selector scan instead of strip_tags' one per tag; reversed document order removes
+    # nested matches (a <style> in an <svg>) before their ancestors
+    for node in reversed(tree.css(_JUNK_SELECTOR)):
+        node.decompose()
     # A hidden wrapper around much of the page is a script-driven reveal, not furniture:
     # inline hiding is trusted up to half the page's text, a stylesheet class (Blogger's
     # ".loading") only up to a third.
@@ -243,7 +250,7 @@ def read_hints(boxes: list[Box], blocks: list[Block]) -> None:
 
 def linearize(root: LexborNode) -> tuple[list[Box], list[Block], dict[int, Box]]:
     """One pre-order pass: boxes, text blocks and the mem_id -> box map."""
-    top = Box(root.tag or "body", None, root.mem_id)
+    top = Box(root.tag or "body", None, None, 0)
     boxes = [top]
     by_id = {root.mem_id: top}
     # per element: (enclosing box, enclosing <a> or None)
@@ -287,10 +294,7 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block], dict[int, Box]]
         if tag in BLOCK_TAGS:
             cur = None
             nid = node.mem_id
-            box = Box(tag, info[0], nid)
-            box.node = node
-            box.flag = tag in _FURNITURE_TAGS
-            box.idx = box.end = len(boxes)
+            box = Box(tag, info[0], node, len(boxes))
             boxes.append(box)
             by_id[nid] = box
             state[nid] = (box, info[1])

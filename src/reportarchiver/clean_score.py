@@ -38,7 +38,8 @@ def measure(blocks: list[Block]) -> list[Block]:
     """Fill text, sizes and boilerplate verdicts of the blocks; return those with any text."""
     kept = []
     for block in blocks:
-        raw = "".join(run[0] for run in block.runs)
+        runs = block.runs
+        raw = runs[0][0] if len(runs) == 1 else "".join([run[0] for run in runs])
         text = normalize_pre(raw) if block.box.kind == "pre" else normalize(raw)
         if not text:
             continue
@@ -46,8 +47,9 @@ def measure(blocks: list[Block]) -> list[Block]:
         block.chars = len(text)
         # UTF-8 length: a Han character (3 bytes) carries about as much as an English word
         block.weight = len(text.encode("utf-8", "surrogatepass"))
-        block.punct = punctuation_count(text)
         block.bad = _why_bad(block)
+        if not block.bad:  # (punctuation only matters to blocks that may be prose)
+            block.punct = punctuation_count(text)
         kept.append(block)
     return kept
 
