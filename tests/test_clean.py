@@ -224,3 +224,14 @@ def test_stylesheet_hidden_class_is_dropped():
         "<span class='x1'>隐藏干扰字符</span>继续正文。</p></div>"
     )
     assert clean(page).text == "正文第一段,内容完整。继续正文。"
+
+
+def test_ordered_and_unordered_lists_keep_their_kind_in_html():
+    page = (
+        "<div><p>Intro paragraph, with commas, and enough text.</p>"
+        "<ol><li>First step, do this.</li><li>Second step, then that.</li></ol>"
+        "<ul><li>A bullet, with a comma.</li></ul><p>Closing paragraph, also prose.</p></div>"
+    )
+    html = clean(page).html
+    assert "<ol>\n<li>First step, do this.</li>\n<li>Second step, then that.</li>\n</ol>" in html
+    assert "<ul>\n<li>A bullet, with a comma.</li>\n</ul>" in html

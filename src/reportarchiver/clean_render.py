@@ -108,14 +108,15 @@ def _merged_runs(block: Block) -> list[tuple[str, str]]:
 def to_html(groups: list[tuple[str, list]]) -> str:
     """Small sanitized HTML of the body."""
     out = []
-    in_list = False
+    open_list: Box | None = None  # the <ul>/<ol> whose items are being written
     for kind, items in groups:
-        if kind == "li" and not in_list:
-            out.append("<ul>")
-            in_list = True
-        elif kind != "li" and in_list:
-            out.append("</ul>")
-            in_list = False
+        list_box = _list_of(items[0]) if kind == "li" else None
+        if open_list is not None and (kind != "li" or list_box is not open_list):
+            out.append(f"</{_list_tag(open_list)}>")
+            open_list = None
+        if kind == "li" and open_list is None:
+            open_list = list_box or items[0].box
+            out.append(f"<{_list_tag(open_list)}>")
         if kind == "table":
             out.append(_table_html(items))
         elif kind == "li":
@@ -125,9 +126,21 @@ def to_html(groups: list[tuple[str, list]]) -> str:
         else:
             tag = _HEADING.get(kind, "p")
             out.append(f"<{tag}>{_inline_html(items[0])}</{tag}>")
-    if in_list:
-        out.append("</ul>")
+    if open_list is not None:
+        out.append(f"</{_list_tag(open_list)}>")
     return "\n".join(out)
+
+
+def _list_of(block: Block) -> Box | None:
+    """The <ul>, <ol> or <dl> holding a list item's block."""
+    box = block.box
+    while box is not None and box.tag not in ("ul", "ol", "dl"):
+        box = box.parent
+    return box
+
+
+def _list_tag(box: Box) -> str:
+    return "ol" if box.tag == "ol" else "ul"
 
 
 def _table_html(items: list) -> str:
