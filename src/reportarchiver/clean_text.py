@@ -76,6 +76,7 @@ _KEYWORDS = [
     "【打印", "【关闭", "【字体", "【字号", "【 打印", "【 关闭",
     "[打印", "[关闭", "[字体", "[字号",
     "打印本页", "关闭窗口", "收藏本页", "加入收藏", "设为首页", "返回顶部", "回到顶部",
+    "返回列表", "返回首页",
     "浏览次数", "阅读次数", "访问次数",
     # photo credits (captions are not body text)
     "AP Photo", "Getty Images", "Image credit", "Photo credit", "Shutterstock", "iStock",
@@ -86,7 +87,7 @@ _KEYWORD_RE = re.compile("|".join(re.escape(k) for k in _KEYWORDS))
 
 # Boilerplate when a block starts with it (checked with .match: costs nothing on prose).
 _LEADING = [
-    r"导航菜单\s*$", r"网站导航", r"分享\s*[::]?\s*$", r"举报\s*$",
+    r"导航菜单\s*$", r"网站导航", r"分享\s*[::]?\s*$", r"举报\s*$", r"[←«<]?\s*返回\s*$",
     rf"(本文|原文|文章|本页)(地址|链接|网址)\s*{_C}",
     rf"(上一[篇页条]|下一[篇页条])\s*{_C}?", r"(首页|尾页|末页|上一页|下一页)$",
     r"共\s*\d+\s*页", r"第\s*\d+\s*页\s*$",
@@ -126,16 +127,29 @@ _STAMP_RE = re.compile(
     r"|(?i:(image|photo|picture|bild|foto) \d+ (of|von|/) \d+\s*$)"
     # a source or byline ending in a date-time ("原创 南方都市报 2019-09-09 16:01:46")
     r"|.{0,40}\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(:\d{2})?\s*$"
+    # breadcrumbs without a label ("网易娱乐 > 电影版区 > 留言板", "Home » News » Local")
+    r"|[^>›»\n,。;,;]{1,24}(\s*(>|›|»|&gt;)\s*[^>›»\n,。;,;]{1,24}){2,}\s*$"
+    # separator lines: no letter, digit or Han character at all
+    r"|[^\w\u4e00-\u9fff]+$"
     # page numbers ("1 2 3 4 5 下一页" is caught by the keywords)
     r"|(?:\d{1,3}(?:\s+|\s*[|/]\s*)){2,}\d{1,3}\s*$"
 )
+
+
+_DATETIME_RE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
+_STAMPED_LINE_CHARS = 80
 
 
 def is_boilerplate(text: str, in_table: bool = False) -> bool:
     """Whether a short block (or the start of a long one) is a boilerplate line."""
     if _LEADING_RE.match(text) or _KEYWORD_RE.search(text):
         return True
-    return not in_table and bool(_STAMP_RE.match(text))
+    if in_table:
+        return False
+    if _STAMP_RE.match(text):
+        return True
+    # a short line carrying a numeric date-time is a byline or a post header
+    return len(text) < _STAMPED_LINE_CHARS and bool(_DATETIME_RE.search(text))
 
 
 # Labels of government information-disclosure tables (索引号 / 发布机构 / 文号 ...): the
