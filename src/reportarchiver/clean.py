@@ -2,7 +2,7 @@
 
 Pipeline (each step in its own module):
 
-``decode_html`` (encoding.py) -> parse and prune (clean_dom) -> linearize into blocks
+``decode_html`` (encoding.py) -> parse and prune (clean_prune) -> linearize into blocks
 (clean_dom) -> measure and score blocks, choose the body container (clean_score)
 -> render text and HTML (clean_render) -> metadata (metadata.py).
 
@@ -16,13 +16,18 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .clean_dom import Block, Box, linearize, parse, prune, read_hints
+from .clean_dom import Block, Box, linearize, read_hints
+from .clean_prune import parse, prune
 from .clean_render import group, mark_layout_tables, to_html, to_text
 from .clean_score import choose_container, measure, select
 from .clean_text import normalize
 from .encoding import decode_html
 from .models import Cleaned, Metadata, SiteHints
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +105,7 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
     body = tree.body
     if body is None:
         return page
-    boxes, raw_blocks, by_id = linearize(body)
+    boxes, raw_blocks = linearize(body)
     blocks = measure(raw_blocks)
     read_hints(boxes, blocks)
     page.page_text = "\n".join(b.text for b in blocks)
@@ -108,7 +113,7 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
     page.h1 = heading.text if heading is not None else ""
     _apply_drop_text(blocks, hints.drop_text, misses)
     container = choose_container(boxes, blocks, heading)  # also numbers subtrees: always run
-    container = _hinted_container(tree, hints.body_selector, by_id, misses) or container
+    container = _hinted_container(tree, hints.body_selector, boxes, misses) or container
     kept = _drop_title(select(container, blocks), page.title, page.h1)
     mark_layout_tables(blocks)
     groups = group(kept)
@@ -152,13 +157,16 @@ def _apply_drop_text(blocks: list[Block], patterns: tuple[str, ...], misses: lis
             misses.append(pattern)
 
 
-def _hinted_container(tree, selector: str, by_id: dict[int, Box], misses: list[str]) -> Box | None:
+def _hinted_container(
+    tree: LexborHTMLParser, selector: str, boxes: list[Box], misses: list[str]
+) -> Box | None:
     if not selector:
         return None
     try:
         node = tree.css_first(selector)
     except Exception:  # a malformed selector is a miss
         node = None
+    by_id = {box.node.mem_id: box for box in boxes if box.node is not None}
     while node is not None and node.mem_id not in by_id:
         node = node.parent  # an inline element: its block-level ancestor holds it
     if node is None:
