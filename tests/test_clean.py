@@ -235,3 +235,32 @@ def test_ordered_and_unordered_lists_keep_their_kind_in_html():
     html = clean(page).html
     assert "<ol>\n<li>First step, do this.</li>\n<li>Second step, then that.</li>\n</ol>" in html
     assert "<ul>\n<li>A bullet, with a comma.</li>\n</ul>" in html
+
+
+def test_body_starts_after_the_title_heading_not_in_a_left_column():
+    rows = "".join(f"<tr><td>指标{i}</td><td>亿元</td><td>{i * 3.1:.1f}</td></tr>"
+                   for i in range(20))
+    page = (
+        "<html><head><title>2023年1-6月青禾县主要经济指标_青禾县人民政府</title></head><body>"
+        "<div class='left'><h3>通知公告</h3>"
+        "<p>关于开展统计执法检查的通知,请各单位认真自查,按时报送。</p>"
+        "<p>统计局上半年工作总结已经完成,下半年将继续做好数据质量管理工作。</p></div>"
+        "<div class='main'><h1>2023年1-6月青禾县主要经济指标</h1>"
+        f"<table border=1>{rows}</table>"
+        "<p>注:地区生产总值增速按可比价计算。</p></div></body></html>"
+    )
+    text = clean(page).text
+    assert text.startswith("指标0\t亿元\t0.0")
+    assert "通知公告" not in text
+    assert "主要经济指标" not in text
+
+
+def test_a_section_h1_that_merely_occurs_in_the_title_is_not_the_page_heading():
+    page = (
+        "<html><head><title>Atkins diet in 14 days: lose up to 10 kg. Reviews</title></head><body>"
+        "<div><p>The diet limits carbohydrates, and it is popular, simple and strict.</p>"
+        "<p>Most people lose weight in the first week, and the loss slows after that.</p>"
+        "<h1>Reviews</h1><p>Great diet, worked for me, I lost six kilos in two weeks.</p></div>"
+        "</body></html>"
+    )
+    assert clean(page).text.startswith("The diet limits carbohydrates")

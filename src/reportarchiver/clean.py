@@ -109,12 +109,13 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
     blocks = measure(raw_blocks)
     read_hints(boxes, blocks)
     page.page_text = "\n".join(b.text for b in blocks)
-    heading = _main_heading(blocks, page.title)
+    heading, agrees = _main_heading(blocks, page.title)
     page.h1 = heading.text if heading is not None else ""
     _apply_drop_text(blocks, hints.drop_text, misses)
     container = choose_container(boxes, blocks, heading)  # also numbers subtrees: always run
     container = _hinted_container(tree, hints.body_selector, boxes, misses) or container
-    kept = _drop_title(select(container, blocks), page.title, page.h1)
+    kept = select(container, blocks, heading if agrees else None)
+    kept = _drop_title(kept, page.title, heading)
     mark_layout_tables(blocks)
     groups = group(kept)
     page.text = to_text(groups)
@@ -122,24 +123,33 @@ def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
     return page
 
 
-def _main_heading(blocks: list[Block], title: str) -> Block | None:
-    """The page's own heading: the h1 that agrees with <title>, else the first sizeable h1."""
+def _main_heading(blocks: list[Block], title: str) -> tuple[Block | None, bool]:
+    """The page's own heading, and whether it agrees with <title>.
+
+    An h1 agrees when one of the two holds most of the other's text (a section h1 such as
+    "Reviews" that merely occurs in the title does not); else the first sizeable h1 is the
+    heading, as weaker evidence.
+    """
     h1s = [b for b in blocks if b.box.kind == "h1" and not b.bad]
     for block in h1s:
         text = block.text
-        if len(text) >= 2 and (text in title or (title and title in text)):
-            return block
-    return next((b for b in h1s if b.chars >= 6), None)
+        if len(text) >= 2 and ((text in title and len(text) * 5 >= len(title) * 2)
+                               or (title and title in text)):
+            return block, True
+    return next((b for b in h1s if b.chars >= 6), None), False
 
 
-def _drop_title(kept: list[Block], title: str, h1: str) -> list[Block]:
-    """The title is metadata, not body: drop its repetition at the top of the body."""
-    out = list(kept)
-    for block in kept[:3]:
-        text = block.text
-        if text in (h1, title) or (len(text) >= 6 and title.startswith(text)):
-            out.remove(block)
-    return out
+def _drop_title(kept: list[Block], title: str, heading: Block | None) -> list[Block]:
+    """The title is metadata, not body: drop the page heading, and a repetition of the
+    title at the top of the body."""
+    h1 = heading.text if heading is not None else ""
+    top = kept[:3]
+    return [
+        block for block in kept
+        if block is not heading
+        and not (block in top and (block.text in (h1, title)
+                                   or (len(block.text) >= 6 and title.startswith(block.text))))
+    ]
 
 
 def _apply_drop_text(blocks: list[Block], patterns: tuple[str, ...], misses: list[str]) -> None:

@@ -23,12 +23,15 @@ from .clean_text import (
 _LONG = 300  # characters: past this, a block is prose even if a footer word appears late
 _CUT_AFTER = 0.4
 _CUT_AFTER_BYTES = 600
+_START_AT_HEADING = True
 _FURNITURE_SHARE = 0.5  # a "furniture" region holding more of the page's prose is the page
 _PROSE_CHARS = 40
 _MIN_PROSE_SHARE = 0.3  # a body container holding less of the page's prose is suspect ...
 _COVER_SHARE = 0.6  # ... and gives way to the deepest box holding this share
 # How much a boilerplate byte costs a container, relative to what a prose byte earns
 _BAD_WEIGHT = 1.0
+_UNPUNCTUATED_FACTOR = 0.3  # a line without sentence punctuation: a label, a heading, a menu
+_CELL_FACTOR = 0.5
 _AFTER_HEADING_BYTES = 2000  # text this long after the title heading ...
 _AFTER_HEADING_FACTOR = 2.0  # ... has its prose count double
 _FURNITURE_WEIGHT = 0.5  # a section marker cuts only once this share of the body text is behind it
@@ -72,9 +75,11 @@ def _value(block: Block) -> float:
         return -_FURNITURE_WEIGHT * block.weight
     density = 1.0 - min(block.link_chars / block.chars, 1.0)
     value = block.weight * density * density
-    if not block.punct:
-        value *= 0.3 if block.chars >= 10 else 0.0
-    return value
+    if block.punct:
+        return value
+    if block.box.kind == "cell":
+        return value * _CELL_FACTOR  # figures in a table are content, if not prose
+    return value * _UNPUNCTUATED_FACTOR if block.chars >= 10 else 0.0
 
 
 def choose_container(boxes: list[Box], blocks: list[Block], heading: Block | None = None) -> Box:
@@ -173,9 +178,15 @@ def _resolve_furniture(boxes: list[Box]) -> None:
             box.neg = parent.neg if parent is not None else -1
 
 
-def select(container: Box, blocks: list[Block]) -> list[Block]:
-    """The blocks of the container that are body text, in document order."""
+def select(container: Box, blocks: list[Block], heading: Block | None = None) -> list[Block]:
+    """The blocks of the container that are body text, in document order.
+
+    With a title heading inside or above the container, the body starts after it: what
+    precedes the page's own title (menus, a left column, breadcrumbs) is not its body.
+    """
     lo, hi = container.idx, container.end
+    if heading is not None and _START_AT_HEADING and heading.box.idx <= hi:
+        blocks = blocks[blocks.index(heading) + 1:]
     inside = [b for b in blocks if lo <= b.box.idx <= hi]
     _drop_info_tables(inside)
     total = sum(b.weight for b in inside if not b.bad and b.box.neg <= container.depth)
