@@ -264,3 +264,17 @@ def test_a_section_h1_that_merely_occurs_in_the_title_is_not_the_page_heading():
         "</body></html>"
     )
     assert clean(page).text.startswith("The diet limits carbohydrates")
+
+
+def test_a_short_prose_column_after_the_article_is_left_out():
+    body = "".join(f"<p>第{i}段正文,全县经济社会保持平稳健康发展,各项事业取得新进展。</p>"
+                   for i in range(8))
+    page = (
+        "<html><head><title>青禾县政府工作报告_青禾县人民政府</title></head><body><div>"
+        f"<div class='main'><h1>青禾县政府工作报告</h1>{body}</div>"
+        "<div class='right'><h3>最新动态</h3><p>县长主持召开常务会议,研究部署近期重点工作。</p>"
+        "<p>全县安全生产工作会议召开,部署节日期间安全工作。</p></div></div></body></html>"
+    )
+    text = clean(page).text
+    assert text.endswith("第7段正文,全县经济社会保持平稳健康发展,各项事业取得新进展。")
+    assert "最新动态" not in text

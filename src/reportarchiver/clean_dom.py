@@ -40,8 +40,8 @@ _KIND_OF = {
 class Box:
     """A block-level element: the unit that is scored and chosen as the body container."""
 
-    __slots__ = ("cell", "depth", "end", "flag", "idx", "kind", "layout", "neg", "node", "parent",
-                 "pos", "score", "table", "tag", "texty", "weight")
+    __slots__ = ("cell", "depth", "end", "flag", "gain", "idx", "kind", "layout", "neg", "node",
+                 "parent", "pos", "score", "table", "tag", "texty", "weight")
 
     def __init__(self, tag: str, parent: Box | None, node: LexborNode | None, idx: int) -> None:
         self.tag = tag
@@ -53,8 +53,9 @@ class Box:
         self.pos = False  # looks like content (article, class="entry-content"...)
         self.layout = False  # tables: used for page layout, not data
         self.neg = -1  # depth of the nearest furniture region enclosing this box, -1: none
-        self.score = 0.0
-        self.weight = 0  # text weight of the subtree
+        self.score = 0.0  # sum of the block values of the subtree
+        self.gain = 0.0  # sum of its positive block values
+        self.weight = 0  # prose weight of the subtree
         if parent is None:
             self.depth, self.kind, self.cell, self.table = 0, "p", None, None
             return

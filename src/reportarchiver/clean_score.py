@@ -24,6 +24,9 @@ _LONG = 300  # characters: past this, a block is prose even if a footer word app
 _CUT_AFTER = 0.4
 _CUT_AFTER_BYTES = 600
 _START_AT_HEADING = True
+_PEEL_SHARE = 0.75  # a child holding this share of the positive value ...
+_PEEL_BEFORE = 0.03  # ... with at most this much before it, is the body
+_LEAF_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li td th tr pre blockquote dd dt".split())
 _FURNITURE_SHARE = 0.5  # a "furniture" region holding more of the page's prose is the page
 _PROSE_CHARS = 40
 _MIN_PROSE_SHARE = 0.3  # a body container holding less of the page's prose is suspect ...
@@ -106,6 +109,26 @@ def choose_container(boxes: list[Box], blocks: list[Block], heading: Block | Non
         cover = _prose_cover(boxes, total)
         if cover is not None and cover.idx <= best.idx <= cover.end:
             best = cover  # the best box is an island inside the prose region
+    return _peel(best, boxes)
+
+
+def _peel(best: Box, boxes: list[Box]) -> Box:
+    """Step down into a child container holding nearly all of the positive value, when what
+    it leaves out comes after it.
+
+    The highest sum takes in any sibling with a positive value, and a short prose column
+    beside a long article is such a sibling.  A lead paragraph before the article's main
+    container is not peeled away.
+    """
+    while best.gain > 0:
+        children = [b for b in boxes[best.idx + 1:best.end + 1] if b.parent is best]
+        top = max(children, key=lambda b: b.gain, default=None)
+        if top is None or top.tag in _LEAF_TAGS or top.gain < _PEEL_SHARE * best.gain:
+            return best
+        before = sum(b.gain for b in children if b.idx < top.idx)
+        if before > _PEEL_BEFORE * best.gain:
+            return best
+        best = top
     return best
 
 
@@ -153,14 +176,18 @@ def _sum_prose(boxes: list[Box], blocks: list[Block]) -> None:
 
 
 def _sum_scores(boxes: list[Box], blocks: list[Block]) -> None:
-    """Sum block values into ``score`` over every subtree."""
+    """Sum block values into ``score`` and the positive ones into ``gain``, per subtree."""
     for box in boxes:
-        box.score = 0.0
+        box.score = box.gain = 0.0
     for block in blocks:
         block.box.score += block.value
+        if block.value > 0:
+            block.box.gain += block.value
     for box in reversed(boxes):
-        if box.parent is not None:
-            box.parent.score += box.score
+        parent = box.parent
+        if parent is not None:
+            parent.score += box.score
+            parent.gain += box.gain
 
 
 def _resolve_furniture(boxes: list[Box]) -> None:
