@@ -13,6 +13,7 @@ that matches nothing is ignored and listed in ``Cleaned.hint_misses``.
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from dataclasses import dataclass
@@ -59,13 +60,17 @@ def clean(
     """
     encoding = ""
     try:
+        utf8 = None
         if isinstance(html, str):
             source = html
         else:
-            decoded = decode_html(bytes(html or b""), http_charset)
+            data = bytes(html or b"")
+            decoded = decode_html(data, http_charset)
             source, encoding = decoded.text, decoded.encoding
+            if encoding == "utf-8" and not decoded.replacements:
+                utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else data
         misses: list[str] = []
-        page = _extract(source, hints or _NO_HINTS, misses)
+        page = _extract(source, hints or _NO_HINTS, misses, utf8)
     except Exception:  # the contract is "never raise": log the bug, return an empty result
         logger.warning("cleaner failed on %r", url, exc_info=True)
         return Cleaned(text="", html="", title="", encoding=encoding)
@@ -94,8 +99,8 @@ def _call_metadata(page: _Page, url: str) -> Metadata:
         return Metadata(title=page.h1 or page.title)
 
 
-def _extract(source: str, hints: SiteHints, misses: list[str]) -> _Page:
-    tree = parse(source)
+def _extract(source: str, hints: SiteHints, misses: list[str], utf8: bytes | None) -> _Page:
+    tree = parse(source, utf8)
     page = _Page()
     title_node = tree.css_first("title")
     page.title = normalize(title_node.text()) if title_node is not None else ""

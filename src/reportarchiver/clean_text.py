@@ -138,14 +138,15 @@ _STAMP_RE = re.compile(
 
 _DATETIME_RE = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
 _STAMPED_LINE_CHARS = 80
+_STAMP_CHARS = 160
 
 
 def is_boilerplate(text: str, in_table: bool = False) -> bool:
     """Whether a short block (or the start of a long one) is a boilerplate line."""
-    if _LEADING_RE.match(text) or _KEYWORD_RE.search(text):
+    if _KEYWORD_RE.search(text) or _LEADING_RE.match(text):
         return True
-    if in_table:
-        return False
+    if in_table or len(text) > _STAMP_CHARS:
+        return False  # (stamps, crumbs and separators are short lines: prose skips the regex)
     if _STAMP_RE.match(text):
         return True
     # a short line carrying a numeric date-time is a byline or a post header
