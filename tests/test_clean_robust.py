@@ -71,11 +71,12 @@ def test_no_internal_error_is_swallowed_on_random_input(caplog):
 
 
 def test_deep_nesting_is_cleaned_quickly():
+    """10,000 levels: Lexbor's own parse takes ~0.06 s; nothing of ours may be quadratic."""
     page = "<div>" * 10_000 + "<p>深层正文,有标点。</p>" + "</div>" * 10_000
     start = time.perf_counter()
     result = clean(page)
     assert "深层正文" in result.text
-    assert time.perf_counter() - start < 2.0
+    assert time.perf_counter() - start < 0.5
 
 
 def test_many_links_are_cleaned_quickly():

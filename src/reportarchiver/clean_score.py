@@ -120,8 +120,11 @@ def _peel(best: Box, boxes: list[Box]) -> Box:
     beside a long article is such a sibling.  A lead paragraph before the article's main
     container is not peeled away.
     """
+    kids: dict[int, list[Box]] = {}
+    for box in boxes[best.idx + 1:best.end + 1]:
+        kids.setdefault(box.parent.idx, []).append(box)  # type: ignore[union-attr]
     while best.gain > 0:
-        children = [b for b in boxes[best.idx + 1:best.end + 1] if b.parent is best]
+        children = kids.get(best.idx, [])
         top = max(children, key=lambda b: b.gain, default=None)
         if top is None or top.tag in _LEAF_TAGS or top.gain < _PEEL_SHARE * best.gain:
             return best
