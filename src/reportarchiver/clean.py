@@ -14,8 +14,11 @@ that matches nothing is ignored and listed in ``Cleaned.hint_misses``.
 from __future__ import annotations
 
 import codecs
+import gc
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -70,7 +73,8 @@ def clean(
             if encoding == "utf-8" and not decoded.replacements:
                 utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else data
         misses: list[str] = []
-        page = _extract(source, hints or _NO_HINTS, misses, utf8)
+        with _gc_paused():
+            page = _extract(source, hints or _NO_HINTS, misses, utf8)
     except Exception:  # the contract is "never raise": log the bug, return an empty result
         logger.warning("cleaner failed on %r", url, exc_info=True)
         return Cleaned(text="", html="", title="", encoding=encoding)
@@ -83,6 +87,24 @@ def clean(
         metadata=meta,
         hint_misses=tuple(misses),
     )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while one page is cleaned.
+
+    Cleaning allocates a record per element and per text run and frees them all at the
+    end; meanwhile the collector would rescan the growing heap again and again, which
+    made a page of 100,000 links 4x slower per link than one of 25,000.  The pause lasts
+    one page; the few cycles the records hold are collected after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _call_metadata(page: _Page, url: str) -> Metadata:
