@@ -43,7 +43,8 @@ def token_f1(got: str, want: str) -> float:
 
 
 def test_fixtures_cover_each_boilerplate_kind_on_two_templates():
-    """Every boilerplate kind the issue names is exercised by at least two page templates."""
+    """Every boilerplate kind the issue names is exercised by at least two page templates
+    (pages of one site share a template and count once)."""
     kinds: dict[str, set[str]] = {}
     for name in NAMES:
         case = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
