@@ -52,7 +52,7 @@ def test_fixtures_cover_each_boilerplate_kind_on_two_templates():
             kinds.setdefault(kind, set()).add(case["template"])
     required = ["nav", "breadcrumbs", "footer", "comments", "disclaimer", "permalink", "share",
                 "related", "prev_next", "print_close", "counters", "info_table", "hidden",
-                "scripts", "title", "page_numbers"]
+                "scripts", "title", "page_numbers", "font_size", "meta_lines"]
     thin = {k: sorted(kinds.get(k, ())) for k in required if len(kinds.get(k, ())) < 2}
     assert not thin
 
