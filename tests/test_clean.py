@@ -279,3 +279,17 @@ def test_a_short_prose_column_after_the_article_is_left_out():
     text = clean(page).text
     assert text.endswith("第7段正文,全县经济社会保持平稳健康发展,各项事业取得新进展。")
     assert "最新动态" not in text
+
+
+def test_relative_links_are_made_absolute_against_the_page_url():
+    page = ("<div><p>全文见<a href='t20230320_4750_1.html'>第二页</a>,以及"
+            "<a href='/zwgk/index.html'>政务公开</a>栏目,请查阅。</p></div>")
+    html = clean(page, "http://www.qinghe.gov.cn/zwgk/tjxx/202303/t20230320_4750.html").html
+    assert '<a href="http://www.qinghe.gov.cn/zwgk/tjxx/202303/t20230320_4750_1.html">' in html
+    assert '<a href="http://www.qinghe.gov.cn/zwgk/index.html">政务公开</a>' in html
+
+
+def test_preformatted_text_keeps_its_lines_as_paragraphs():
+    result = clean("<div><pre>第一行,内容。\n  第二行,内容。</pre></div>")
+    assert result.text == "第一行,内容。\n第二行,内容。"
+    assert result.html == "<p>第一行,内容。</p>\n<p>第二行,内容。</p>"

@@ -74,7 +74,7 @@ def clean(
                 utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else data
         misses: list[str] = []
         with _gc_paused():
-            page = _extract(source, hints or _NO_HINTS, misses, utf8)
+            page = _extract(source, hints or _NO_HINTS, misses, utf8, url)
     except Exception:  # the contract is "never raise": log the bug, return an empty result
         logger.warning("cleaner failed on %r", url, exc_info=True)
         return Cleaned(text="", html="", title="", encoding=encoding)
@@ -121,7 +121,9 @@ def _call_metadata(page: _Page, url: str) -> Metadata:
         return Metadata(title=page.h1 or page.title)
 
 
-def _extract(source: str, hints: SiteHints, misses: list[str], utf8: bytes | None) -> _Page:
+def _extract(
+    source: str, hints: SiteHints, misses: list[str], utf8: bytes | None, base_url: str
+) -> _Page:
     tree = parse(source, utf8)
     page = _Page()
     title_node = tree.css_first("title")
@@ -146,7 +148,7 @@ def _extract(source: str, hints: SiteHints, misses: list[str], utf8: bytes | Non
     mark_layout_tables(blocks)
     groups = group(kept)
     page.text = to_text(groups)
-    page.html = to_html(groups)
+    page.html = to_html(groups, base_url)
     return page
 
 

@@ -10,6 +10,7 @@ HTML: only p, h2-h4, ul/li, table/tr/td/th and a[href]; no other attribute; all 
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urljoin, urlsplit
 
 from .clean_dom import Block, Box
 from .clean_text import collapse_spaces
@@ -17,7 +18,7 @@ from .clean_text import collapse_spaces
 _MAX_CELL_BLOCKS = 4  # a "cell" holding more paragraphs than this is a layout column
 _MAX_CELL_CHARS = 400
 _HEADING = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h4", "h5": "h4", "h6": "h4"}
-_SAFE_SCHEMES = ("http://", "https://", "mailto:", "/", "./", "../", "#", "?")
+_SAFE_SCHEMES = frozenset(("http", "https", "mailto"))
 
 
 def mark_layout_tables(blocks: list[Block]) -> None:
@@ -78,16 +79,29 @@ def to_text(groups: list[tuple[str, list]]) -> str:
     return "\n\n".join(p for p in paras if p)
 
 
-def _inline_html(block: Block) -> str:
+def _inline_html(block: Block, base_url: str) -> str:
     if block.box.kind == "pre":
         return escape(block.text)
     parts = []
     for text, href in _merged_runs(block):
-        if href and href.lower().startswith(_SAFE_SCHEMES):
-            parts.append(f'<a href="{escape(href, quote=True)}">{escape(text)}</a>')
+        url = _safe_url(href, base_url) if href else ""
+        if url:
+            parts.append(f'<a href="{escape(url, quote=True)}">{escape(text)}</a>')
         else:
             parts.append(escape(text))
     return "".join(parts).strip()
+
+
+def _safe_url(href: str, base_url: str) -> str:
+    """The link made absolute against the page, or "" for javascript:, data: and the like."""
+    try:
+        url = urljoin(base_url, href) if base_url else href
+        scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+    except ValueError:  # "http://[broken" and the like: keep the text, drop the link
+        return ""
+    if scheme and scheme not in _SAFE_SCHEMES:
+        return ""
+    return url
 
 
 def _merged_runs(block: Block) -> list[tuple[str, str]]:
@@ -105,8 +119,8 @@ def _merged_runs(block: Block) -> list[tuple[str, str]]:
     return merged
 
 
-def to_html(groups: list[tuple[str, list]]) -> str:
-    """Small sanitized HTML of the body."""
+def to_html(groups: list[tuple[str, list]], base_url: str = "") -> str:
+    """Small sanitized HTML of the body; links are made absolute against ``base_url``."""
     out = []
     open_list: Box | None = None  # the <ul>/<ol> whose items are being written
     for kind, items in groups:
@@ -118,14 +132,14 @@ def to_html(groups: list[tuple[str, list]]) -> str:
             open_list = list_box or items[0].box
             out.append(f"<{_list_tag(open_list)}>")
         if kind == "table":
-            out.append(_table_html(items))
+            out.append(_table_html(items, base_url))
         elif kind == "li":
-            out.append(f"<li>{_inline_html(items[0])}</li>")
-        elif kind == "pre":
-            out.append(f"<p>{_inline_html(items[0]).replace(chr(10), '<br>')}</p>")
+            out.append(f"<li>{_inline_html(items[0], base_url)}</li>")
+        elif kind == "pre":  # one paragraph per line: <br> and <pre> are not in the tag set
+            out.extend(f"<p>{escape(line)}</p>" for line in items[0].text.split("\n"))
         else:
             tag = _HEADING.get(kind, "p")
-            out.append(f"<{tag}>{_inline_html(items[0])}</{tag}>")
+            out.append(f"<{tag}>{_inline_html(items[0], base_url)}</{tag}>")
     if open_list is not None:
         out.append(f"</{_list_tag(open_list)}>")
     return "\n".join(out)
@@ -143,11 +157,11 @@ def _list_tag(box: Box) -> str:
     return "ol" if box.tag == "ol" else "ul"
 
 
-def _table_html(items: list) -> str:
+def _table_html(items: list, base_url: str) -> str:
     rows = []
     for _, cells in items[1:]:
         tds = "".join(
-            f"<{cell.tag}>{' '.join(_inline_html(b) for b in blocks)}</{cell.tag}>"
+            f"<{cell.tag}>{' '.join(_inline_html(b, base_url) for b in blocks)}</{cell.tag}>"
             for cell, blocks in cells
         )
         rows.append(f"<tr>{tds}</tr>")
