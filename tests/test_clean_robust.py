@@ -51,10 +51,14 @@ def _assert_clean_result(result: object) -> None:
     assert [m for m in FAILURES.messages if "cleaner failed" in m] == []
 
 
+_URLS = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["", "http://[broken", "http://example.gov.cn/a/b.html", "hard::x.html", "//x", "\x00"]))
+
+
 @_SETTINGS
-@given(st.lists(_fragment, max_size=60).map("".join))
-def test_random_markup_never_raises(markup):
-    _assert_clean_result(clean(markup))
+@given(st.lists(_fragment, max_size=60).map("".join), _URLS)
+def test_random_markup_never_raises(markup, url):
+    _assert_clean_result(clean(markup.replace("/x", url), url))
 
 
 @_SETTINGS
