@@ -59,7 +59,11 @@ def clean(
 ) -> Cleaned:
     """Extract the body of one HTML page (bytes are decoded by :func:`decode_html`).
 
-    Never raises: on hopeless input the result has empty text.
+    ``text``: one paragraph per block (headings, list items and the report's own header
+    lines included, the page title not), separated by a blank line; a data table is one
+    paragraph of rows, its cells separated by a TAB.  ``html``: the same body as p, h2-h4,
+    ul/ol/li, table/tr/td/th and a[href] (absolute against ``url``) only.  ``encoding`` is
+    the codec used, "" for str input.  Never raises: hopeless input gives empty text.
     """
     encoding = ""
     try:
