@@ -293,3 +293,12 @@ def test_preformatted_text_keeps_its_lines_as_paragraphs():
     result = clean("<div><pre>第一行,内容。\n  第二行,内容。</pre></div>")
     assert result.text == "第一行,内容。\n第二行,内容。"
     assert result.html == "<p>第一行,内容。</p>\n<p>第二行,内容。</p>"
+
+
+def test_a_header_line_that_starts_the_title_is_kept():
+    page = (
+        "<html><head><title>政府工作报告_青禾县人民政府</title></head><body><div>"
+        "<p>政府工作报告</p><p>——2023年1月8日在青禾县第十七届人民代表大会第三次会议上</p>"
+        "<p>各位代表:</p><p>现在,我代表县人民政府,向大会报告工作,请予审议。</p></div></body></html>"
+    )
+    assert clean(page).text.startswith("政府工作报告\n\n——2023年1月8日")

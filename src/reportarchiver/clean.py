@@ -174,15 +174,18 @@ def _main_heading(blocks: list[Block], title: str) -> tuple[Block | None, bool]:
 
 def _drop_title(kept: list[Block], title: str, heading: Block | None) -> list[Block]:
     """The title is metadata, not body: drop the page heading, and a repetition of the
-    title at the top of the body."""
+    title at the top of the body (the title minus its site suffix; a header line such as
+    "政府工作报告" that merely starts the title stays)."""
     h1 = heading.text if heading is not None else ""
     top = kept[:3]
-    return [
-        block for block in kept
-        if block is not heading
-        and not (block in top and (block.text in (h1, title)
-                                   or (len(block.text) >= 6 and title.startswith(block.text))))
-    ]
+
+    def is_title(block: Block) -> bool:
+        text = block.text
+        if text in (h1, title):
+            return True
+        return title.startswith(text) and len(text) * 5 >= len(title) * 3
+
+    return [b for b in kept if b is not heading and not (b in top and is_title(b))]
 
 
 def _apply_drop_text(blocks: list[Block], patterns: tuple[str, ...], misses: list[str]) -> None:
