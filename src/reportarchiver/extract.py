@@ -18,6 +18,17 @@ class ExtractError(ReportArchiverError):
     """The source could not be read or fetched."""
 
 
+def extract_text(html: bytes, url: str = "") -> str:
+    """The cleaned body of one page as plain text: ``clean(html, url).text``.
+
+    The shape a text-extraction benchmark expects (``score.py --extractor
+    reportarchiver.extract:extract_text``).
+    """
+    from .clean import clean
+
+    return clean(html, url).text
+
+
 def extract_source(source: str, url: str, config: Config) -> tuple[Cleaned, str]:
     """Clean ``source`` ('-', a file path or an http(s) URL); returns (cleaned, page URL)."""
     from .clean import clean
