@@ -15,7 +15,7 @@ def fast_crawler(**overrides: object) -> CrawlerConfig:
     """Politeness scaled down for tests (the tests that measure it set their own delays)."""
     values: dict[str, object] = {"delay_seconds": 0.0, "concurrency": 8,
                                  "per_host_concurrency": 4, "timeout_seconds": 5,
-                                 "max_attempts": 2}
+                                 "max_attempts": 2, "clean_workers": 0}
     values.update(overrides)
     return CrawlerConfig(**values)  # type: ignore[arg-type]
 

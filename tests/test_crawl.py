@@ -176,3 +176,13 @@ def test_an_unreachable_robots_txt_disallows_the_host(archive, db_path):
     assert summary.counters["fetched"] == 0
     kinds = [r[0] for r in archive.conn.execute("SELECT kind FROM fetch_errors")]
     assert "robots" in kinds
+
+
+def test_cleaning_in_a_worker_process_gives_the_same_archive(site, archive, db_path, tmp_path):
+    run(site_config(site.base_url, db_path, clean_workers=1), archive)
+    with Archive(tmp_path / "inline.db") as inline:
+        run(site_config(site.base_url, tmp_path / "inline.db", clean_workers=0), inline)
+        expected = {(r["url"], r["content_hash"], r["title"], r["year"])
+                    for r in inline.reports()}
+    assert {(r["url"], r["content_hash"], r["title"], r["year"])
+            for r in archive.reports()} == expected

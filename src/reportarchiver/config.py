@@ -33,6 +33,7 @@ CRAWLER_KEYS: dict[str, tuple[type, Any, float | None, str]] = {
     "max_depth": (int, 10, 0, "link hops from a start URL"),
     "max_response_bytes": (int, 10_000_000, 1, "body size cap, enforced while streaming"),
     "max_redirects": (int, 10, 0, "redirects followed per request"),
+    "clean_workers": (int, 1, 0, "processes cleaning pages beside the crawler; 0 = in-process"),
 }
 
 SITE_KEYS: dict[str, tuple[type, Any, str]] = {
@@ -62,6 +63,7 @@ class CrawlerConfig:
     max_depth: int = 10
     max_response_bytes: int = 10_000_000
     max_redirects: int = 10
+    clean_workers: int = 1
 
 
 @dataclass(frozen=True, slots=True)

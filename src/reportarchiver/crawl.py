@@ -30,6 +30,7 @@ from .pipeline import clean_page
 from .session import MIN_REPORT_CHARS, Counters, Session, site_for
 from .store import Archive
 from .urls import canonicalize, first_page_of, host_of, origin_of, trap_reason
+from .workers import PageAnalyzer
 
 #: Called with one event dict per URL: {"url", "kind", "state", "detail", "queued", ...}.
 ProgressFn = Callable[[dict[str, Any]], None]
@@ -204,9 +205,10 @@ async def crawl(config: Config, archive: Archive, *, site_names: list[str] | Non
     started = time.monotonic()
     run_id = archive.start_run(command, os.getpid())
     counters, status = Counters(), "failed"
+    analyzer = PageAnalyzer(config.crawler.clean_workers)
     try:
         async with Fetcher(config.crawler, transport=transport) as fetcher:
-            session = Session(config, archive, fetcher, run_id, counters)
+            session = Session(config, archive, fetcher, run_id, counters, analyzer)
             with archive.db.atomic():
                 for site in sites:
                     frontier.add(archive.conn, site.name, [
@@ -221,6 +223,7 @@ async def crawl(config: Config, archive: Archive, *, site_names: list[str] | Non
         status = "interrupted"
         raise
     finally:
+        analyzer.close()
         duration = time.monotonic() - started
         archive.finish_run(run_id, status, {**counters.as_dict(),
                                             "duration_seconds": round(duration, 3)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .clean import clean
+from .links import PageLinks, extract_links
 from .models import Cleaned, FetchResult, Page, Report, SiteHints
 
 
@@ -12,6 +13,25 @@ def clean_page(fetch: FetchResult, hints: SiteHints | None = None) -> Cleaned:
     """Clean a fetched page, honouring the charset of its HTTP header."""
     return clean(fetch.body, fetch.final_url or fetch.url, hints=hints,
                  http_charset=fetch.charset)
+
+
+def page_links(fetch: FetchResult, encoding: str) -> PageLinks:
+    """Links of an HTML page, decoded with the encoding the cleaner found."""
+    try:
+        text = fetch.body.decode(encoding or "utf-8", errors="replace")
+    except LookupError:
+        text = fetch.body.decode("utf-8", errors="replace")
+    return extract_links(text, fetch.final_url or fetch.url)
+
+
+def analyze_page(fetch: FetchResult, hints: SiteHints | None = None
+                 ) -> tuple[Cleaned, PageLinks]:
+    """Everything the crawler needs from a report page: its cleaned body and its links.
+
+    One picklable function of the bytes, so that it can run in a worker process.
+    """
+    cleaned = clean_page(fetch, hints)
+    return cleaned, page_links(fetch, cleaned.encoding)
 
 
 def stitch(url: str, site: str, pages: Sequence[Page]) -> Report:

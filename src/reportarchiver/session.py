@@ -11,12 +11,13 @@ from . import frontier
 from .config import Config, SiteConfig
 from .errors import FetchError, RobotsDisallowed
 from .fetch import Fetcher
-from .links import PageLinks, extract_links, feed_urls, report_page_links, sitemap_urls
+from .links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from .models import FetchResult, Page, SiteHints
-from .pipeline import clean_page, stitch
+from .pipeline import stitch
 from .politeness import RobotsRules, robots_rules
 from .store import Archive
 from .urls import host_of, origin_of
+from .workers import PageAnalyzer
 
 MAX_REPORT_PAGES = 100
 #: Without a report_pattern, a page whose cleaned body is at least this long is a report.
@@ -58,6 +59,7 @@ class Session:
     fetcher: Fetcher
     run_id: int | None
     counters: Counters = field(default_factory=Counters)
+    analyze: PageAnalyzer = field(default_factory=PageAnalyzer)
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
@@ -146,9 +148,8 @@ class Session:
     async def _fetch_pages(self, url: str, first: FetchResult, hints: SiteHints,
                            fetched: dict[str, FetchResult]
                            ) -> tuple[list[Page], tuple[str, ...]]:
-        cleaned = clean_page(first, hints)
+        cleaned, links = await self.analyze(first, hints)
         pages = [Page(first, cleaned, 1)]
-        links = page_links(first, cleaned.encoding)
         known = dict((u, n) for n, u in report_page_links(links, url))
         done = {url}
         while len(pages) < MAX_REPORT_PAGES:
@@ -158,9 +159,9 @@ class Session:
             number, page_url = pending[0]
             done.add(page_url)
             result = fetched.get(page_url) or (await self.fetch_page(page_url))[0]
-            page_cleaned = clean_page(result, hints)
+            page_cleaned, more = await self.analyze(result, hints)
             pages.append(Page(result, page_cleaned, number))
-            for n, u in report_page_links(page_links(result, page_cleaned.encoding), url):
+            for n, u in report_page_links(more, url):
                 known.setdefault(u, n)
         return pages, links.links
 
@@ -175,15 +176,6 @@ class Session:
         if b"<rss" in head or b"<feed" in head:
             return result, PageLinks(tuple(feed_urls(result.body)), (), ()), True
         return result, None, True
-
-
-def page_links(fetch: FetchResult, encoding: str) -> PageLinks:
-    """Links of an HTML page, decoded with the encoding the cleaner found."""
-    try:
-        text = fetch.body.decode(encoding or "utf-8", errors="replace")
-    except LookupError:
-        text = fetch.body.decode("utf-8", errors="replace")
-    return extract_links(text, fetch.final_url or fetch.url)
 
 
 def site_for(config: Config, url: str) -> SiteConfig | None:
