@@ -91,11 +91,15 @@ def queued_hosts(conn: sqlite3.Connection, sites: list[str]) -> list[str]:
 
 def next_for_host(conn: sqlite3.Connection, host: str, sites: list[str], busy: set[str],
                   limit: int) -> list[tuple[str, str, str, int]]:
-    """Up to ``limit`` queued ``(url, site, kind, depth)`` of a host, lists and shallow first."""
+    """Up to ``limit`` queued ``(url, site, kind, depth)`` of a host, in discovery order.
+
+    Discovery order is breadth-first, and it is the order of the (state, host) index, so this
+    stays one short index walk however long the queue (sorting by depth cost 2 ms a call).
+    """
     marks = ",".join("?" * len(sites))
     rows = conn.execute(
         f"SELECT url, site, kind, depth FROM frontier WHERE state = 'queued' AND host = ? AND "
-        f"site IN ({marks}) ORDER BY kind = 'report', depth, rowid LIMIT ?",
+        f"site IN ({marks}) ORDER BY rowid LIMIT ?",
         [host, *sites, limit + len(busy)])
     return [r for r in rows if r[0] not in busy][:limit]
 

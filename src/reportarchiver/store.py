@@ -205,14 +205,13 @@ class Archive:
         if old and old[0] == sha and old[1] == report_id and old[2] == page_no and (
                 old[3] or "", old[4] or "") == (fetch.etag, fetch.last_modified):
             return
-        self.db["pages"].upsert(
+        self._upsert_page(
             {"url": fetch.url, "report_id": report_id, "page_no": page_no,
              "status": fetch.status, "fetched_at": fetch.fetched_at, "final_url": fetch.final_url,
              "content_type": fetch.content_type, "encoding": encoding, "etag": fetch.etag,
              "last_modified": fetch.last_modified, "sha256": sha,
              "headers": json.dumps(fetch.headers, ensure_ascii=False),
-             "raw": zlib.compress(fetch.body, 6), "raw_size": len(fetch.body)},
-            pk="url")
+             "raw": zlib.compress(fetch.body, 6), "raw_size": len(fetch.body)})
 
     def stored_report_pages(self, report_id: int) -> list[StoredPage]:
         """The stored pages of a report, in page order, raw bodies decompressed."""
@@ -243,30 +242,50 @@ class Archive:
                 "SELECT id, content_hash FROM reports WHERE url = ?", [report.url]).fetchone()
             row = self._report_row(report, digest)
             if old is None:
-                table = self.db["reports"]
-                table.insert({**row, "first_seen": now, "last_changed": now,
-                              "last_checked": now})
-                report_id, outcome = int(table.last_pk), "new"
+                report_id = self._insert("reports", {**row, "first_seen": now,
+                                                     "last_changed": now, "last_checked": now})
+                outcome = "new"
             elif old[1] == digest:
                 report_id, outcome = old[0], "unchanged"
                 checked = {} if keep_checked else {"last_checked": now}
-                self.db["reports"].update(report_id, {**row, **checked})
+                self._update("reports", report_id, {**row, **checked})
             else:
                 report_id, outcome = old[0], "changed"
                 checked = {} if keep_checked else {"last_checked": now}
-                self.db["reports"].update(report_id, {**row, "last_changed": now, **checked})
+                self._update("reports", report_id, {**row, "last_changed": now, **checked})
             for page in report.pages:
                 self.save_page(page.fetch, encoding=page.cleaned.encoding, report_id=report_id,
                                page_no=page.page_no)
             if outcome != "unchanged":
-                self.db["report_versions"].insert(
-                    {"report_id": report_id, "captured_at": now, "content_hash": digest,
-                     "title": report.metadata.title, "body_text": report.text,
-                     "body_html": report.html})
+                self._insert("report_versions", {
+                    "report_id": report_id, "captured_at": now, "content_hash": digest,
+                    "title": report.metadata.title, "body_text": report.text,
+                    "body_html": report.html})
                 search.index_report(self.conn, report_id, report.metadata.title, report.text)
             # a title that changed without the body (better metadata) is re-indexed too
             search.sync_index(self.conn)
         return outcome
+
+    # The hot path of a crawl writes with plain SQL: sqlite-utils' insert/upsert inspect the
+    # table on every call (about 30 statements a report), which measured 1 ms of 2.4.
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        columns = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" * len(row))
+        cur = self.conn.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({marks})",
+                                list(row.values()))
+        return int(cur.lastrowid or 0)
+
+    def _update(self, table: str, row_id: int, row: dict[str, Any]) -> None:
+        sets = ", ".join(f"[{c}] = ?" for c in row)
+        self.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*row.values(), row_id])
+
+    def _upsert_page(self, row: dict[str, Any]) -> None:
+        columns = ", ".join(f"[{c}]" for c in row)
+        marks = ", ".join("?" * len(row))
+        sets = ", ".join(f"[{c}] = excluded.[{c}]" for c in row if c != "url")
+        self.conn.execute(f"INSERT INTO pages ({columns}) VALUES ({marks}) "
+                          f"ON CONFLICT(url) DO UPDATE SET {sets}", list(row.values()))
 
     @staticmethod
     def _report_row(report: Report, digest: str) -> dict[str, Any]:
