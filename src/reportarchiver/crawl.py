@@ -92,7 +92,7 @@ class _Loop:
 
     def _fill(self, names: list[str], concurrency: int, per_host: int) -> None:
         busy_urls = {url for url, _ in self.in_flight.values()}
-        for host in frontier.queued_hosts(self.conn, names):
+        for host in frontier.queued_hosts(self.conn):
             room = min(per_host - self.busy_hosts[host], concurrency - len(self.in_flight))
             if room <= 0:
                 continue

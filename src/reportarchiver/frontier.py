@@ -82,11 +82,19 @@ def queued_count(conn: sqlite3.Connection, sites: list[str]) -> int:
                             f"site IN ({marks})", sites).fetchone()[0])
 
 
-def queued_hosts(conn: sqlite3.Connection, sites: list[str]) -> list[str]:
-    marks = ",".join("?" * len(sites))
+def queued_hosts(conn: sqlite3.Connection) -> list[str]:
+    """Hosts with queued URLs (of any site; :func:`next_for_host` filters by site).
+
+    A skip-scan of the (state, host) index: one seek per host, where ``SELECT DISTINCT``
+    read every queued row (0.7 ms at 6,000 queued, on every scheduling step).
+    """
     return [r[0] for r in conn.execute(
-        f"SELECT DISTINCT host FROM frontier WHERE state = 'queued' AND site IN ({marks})",
-        sites)]
+        "WITH RECURSIVE h(host) AS ("
+        " SELECT min(host) FROM frontier WHERE state = 'queued'"
+        " UNION ALL"
+        " SELECT (SELECT min(host) FROM frontier WHERE state = 'queued' AND host > h.host)"
+        " FROM h WHERE h.host IS NOT NULL)"
+        " SELECT host FROM h WHERE host IS NOT NULL")]
 
 
 def next_for_host(conn: sqlite3.Connection, host: str, sites: list[str], busy: set[str],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -68,8 +69,23 @@ def _resolve(href: str | None, base: str) -> str | None:
     href = href.strip()
     if not href or href.lower().startswith(_SKIP_SCHEMES):
         return None
+    # Menus, footers and related lists repeat on every page of a site: resolve each link once.
+    # A root-relative link depends only on the base's origin, an absolute one on nothing, a
+    # relative one on the base's folder (unless it is a bare query string).
+    if href.startswith("/") and not href.startswith("//"):
+        base = base[: base.find("/", base.find("//") + 2)] + "/" if base.count("/") > 2 else base
+    elif "://" in href[:12]:
+        base = ""
+    elif not href.startswith("?"):  # a relative path depends only on the base's folder
+        path = base.split("?", 1)[0]
+        base = path[: path.rfind("/") + 1]
+    return _canonical(href, base)
+
+
+@lru_cache(maxsize=50_000)
+def _canonical(href: str, base: str) -> str | None:
     try:
-        return canonicalize(href, base)
+        return canonicalize(href, base or None)
     except InvalidURL:
         return None
 
@@ -88,7 +104,7 @@ def report_page_links(links: PageLinks, first_page: str) -> list[tuple[int, str]
     for link in links.next_links:
         if link not in pages and link != first_page and _same_folder(link, first_page):
             pages[link] = 0  # numbered below
-    top = max(pages.values(), default=1)
+    top = max((n for n in pages.values() if n), default=1)
     ordered: list[tuple[int, str]] = []
     for link, number in pages.items():
         if number == 0:
