@@ -19,9 +19,11 @@ crawl the same site, each in a subprocess of its own so that its peak RSS is its
 * **bare httpx**: an async loop GETting the known URLs, the fetch ceiling.
 
 Times are each contender's own crawl (interpreter and import start-up excluded); pages/s counts
-every page fetched, list pages included. All three are CPU-bound in one Python thread, so the
-table also gives pages per CPU-second of that thread, the figure to compare when other
-processes share the machine (wall-clock rates then drop, CPU rates much less). The table is
+every page fetched, list pages included. The contenders are CPU-bound, so the table also gives
+pages per CPU-second (the project's CPU includes its clean workers'), the figure to compare
+when other processes share the machine: wall-clock rates then drop, CPU rates much less.
+Memory: each process's peak RSS, and for the project the peak PSS summed over its process
+tree (crawler, clean workers, their fork server), which is what the crawl really holds. The table is
 printed and written as JSON to ``--out`` (default ``benchmarks/out/``). ``--big`` then crawls
 a 100,000-page site with the project alone and reports its peak RSS and RSS along the way, to
 show whether memory grows with the number of pages (about 1.5 GB of site and 5 GB of archive
@@ -41,9 +43,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportarchiver.config import Config
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
@@ -61,8 +68,7 @@ TARGET_RSS_MB = 200
 
 def rss_mb() -> float:
     """The current resident set size of this process, from /proc (Linux)."""
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    return _rss_of(os.getpid())
 
 
 def own_usage() -> dict[str, float]:
@@ -71,7 +77,8 @@ def own_usage() -> dict[str, float]:
             "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2)}
 
 
-def project_config(base_url: str, database: Path, concurrency: int) -> Any:
+def project_config(base_url: str, database: Path, concurrency: int,
+                   clean_workers: int | None = None) -> Config:
     """The project's config for the bench site: politeness off, depth unbounded in practice.
 
     Deep pagination (index_2 ... index_500, reachable a few pages at a time) is many hops from
@@ -82,37 +89,127 @@ def project_config(base_url: str, database: Path, concurrency: int) -> Any:
     site = SiteConfig(name="bench", start_urls=(base_url + "/",),
                       include=(re.compile("^" + re.escape(base_url) + "/"),),
                       report_pattern=re.compile(REPORT_PATTERN))
+    # clean_workers is only passed when asked for: the default is what users get
+    workers = {} if clean_workers is None else {"clean_workers": clean_workers}
     crawler = CrawlerConfig(delay_seconds=0.0, respect_robots=False, concurrency=concurrency,
                             per_host_concurrency=concurrency, max_depth=100_000,
-                            timeout_seconds=30.0)
+                            timeout_seconds=30.0, **workers)
     return Config(crawler=crawler, database=database, sites=(site,))
 
 
-def run_project(base_url: str, database: Path, concurrency: int, pages: int) -> dict[str, Any]:
+def run_project(base_url: str, database: Path, concurrency: int, pages: int,
+                clean_workers: int | None = None) -> dict[str, Any]:
     """The project's crawl of the whole site into a fresh archive, with RSS sampled on the way."""
+    # imported here, not at the top: the other contenders' processes must not carry it
     from reportarchiver.crawl import crawl
     from reportarchiver.store import Archive
 
     every = max(1, pages // 20)
     samples: list[tuple[int, float]] = []
+    fetched = [0]
 
     def progress(event: dict[str, Any]) -> None:
+        fetched[0] = event["fetched"]
         if event["fetched"] >= (len(samples) + 1) * every:
             samples.append((event["fetched"], round(rss_mb(), 1)))
 
     for suffix in ("", "-wal", "-shm"):  # a fresh archive
         Path(f"{database}{suffix}").unlink(missing_ok=True)
-    with Archive(database) as archive:
+    config = project_config(base_url, database, concurrency, clean_workers)
+    with Archive(database) as archive, TreeWatch(lambda: fetched[0]) as watch:
         started, cpu = time.perf_counter(), time.process_time()
-        summary = asyncio.run(crawl(project_config(base_url, database, concurrency), archive,
-                                    progress=progress))
+        summary = asyncio.run(crawl(config, archive, progress=progress))
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         stored = archive.count("reports")
+    own = own_usage()
     return {"pages": summary.counters["fetched"], "items": stored,
             "errors": summary.counters["errors"], "seconds": round(seconds, 3),
-            "crawl_cpu": round(cpu, 3),
+            # CPU of the crawl: this process's and its clean workers'
+            "crawl_cpu": round(cpu + watch.children_cpu, 3), "workers_cpu": watch.children_cpu,
+            "clean_workers": getattr(config.crawler, "clean_workers", 0),
             "rss_samples": samples, "db_mb": round(database.stat().st_size / 2**20, 1),
-            **own_usage()}
+            **own, "tree_pss_peak_mb": watch.peak[0],
+            "tree_pss_peak_at_pages": watch.peak[1]}
+
+
+class TreeWatch:
+    """Polls the memory and CPU of this process and its descendants (the crawler's clean
+    workers, their fork server and resource tracker) from a thread.
+
+    ``peak`` is [MB, pages fetched then]: the largest PSS summed over the process tree (PSS
+    splits a page shared by n processes n ways, so the sum is what the tree really holds),
+    caught even when it falls between two progress events. ``children_cpu`` is the CPU
+    seconds the descendants had used when last seen, which ``getrusage`` cannot tell for
+    grandchildren.
+    """
+
+    def __init__(self, fetched: Callable[[], int], interval: float = 1.0) -> None:
+        self.fetched, self.interval = fetched, interval
+        self.peak: list[float] = [0.0, 0]
+        self._cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def children_cpu(self) -> float:
+        return round(sum(self._cpu.values()), 2)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def sample(self) -> None:
+        total = 0.0
+        for pid in _descendants(os.getpid()):
+            try:
+                total += _pss_of(pid)
+                if pid != os.getpid():
+                    self._cpu[pid] = _cpu_of(pid)
+            except (OSError, ValueError, IndexError):  # the process has just exited
+                continue
+        if total > self.peak[0]:
+            self.peak = [round(total, 1), self.fetched()]
+
+    def __enter__(self) -> TreeWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it, from /proc/<pid>/task/<tid>/children."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo.extend(int(c) for c in task.read_text().split())
+            except OSError:
+                continue
+    return found
+
+
+def _rss_of(pid: int) -> float:
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _pss_of(pid: int) -> float:
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _cpu_of(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()  # the name may contain spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 async def fetch_all(urls: list[str], concurrency: int) -> dict[str, Any]:
@@ -147,7 +244,8 @@ def run_bare(base_url: str, urls_file: Path, concurrency: int) -> dict[str, Any]
 def child_main(args: argparse.Namespace) -> None:
     """Run one contender in this (child) process and write its figures to ``--result``."""
     if args.child == "project":
-        result = run_project(args.base, args.db, args.concurrency, args.pages)
+        result = run_project(args.base, args.db, args.concurrency, args.pages,
+                             args.clean_workers)
     else:
         result = run_bare(args.base, args.urls, args.concurrency)
     args.result.write_text(json.dumps(result), encoding="utf-8")
@@ -173,7 +271,9 @@ def contenders(site: Site, base_url: str, work: Path, args: argparse.Namespace,
         "scrapy": [str(HERE / "scrapy_spider.py"), base_url,
                    "--concurrency", str(args.concurrency)],
         "reportarchiver": [__file__, "--child", "project", "--db", str(work / "archive.db"),
-                           "--pages", str(len(site.paths)), *common],
+                           "--pages", str(len(site.paths)), *common,
+                           *([] if args.clean_workers is None else
+                             ["--clean-workers", str(args.clean_workers)])],
     }
     results = {}
     for name in names:
@@ -223,13 +323,16 @@ def table(run: dict[str, Any]) -> str:
     results = run["results"]
     ours = results.get("reportarchiver", {}).get("pages_per_second", 0)
     lines = [f"{'contender':<16}{'pages':>8}{'items':>8}{'seconds':>9}{'pages/s':>9}"
-             f"{'project/it':>11}{'CPU s':>8}{'pages/CPU-s':>12}{'peak RSS':>10}"]
+             f"{'project/it':>11}{'CPU s':>8}{'pages/CPU-s':>12}{'peak RSS':>10}"
+             f"{'tree PSS':>10}"]
     for name, r in results.items():
         ratio = f"{ours / r['pages_per_second']:.2f}x" if name != "reportarchiver" else "-"
         cpu = r.get("crawl_cpu") or r["cpu_seconds"]
+        pss = f"{r['tree_pss_peak_mb']:.0f} MB" if r.get("tree_pss_peak_mb") else "-"
         lines.append(f"{name:<16}{r['pages']:>8,}{r['items']:>8,}{r['seconds']:>9.1f}"
                      f"{r['pages_per_second']:>9.1f}{ratio:>11}{cpu:>8.1f}"
-                     f"{r['pages'] / max(cpu, 1e-9):>12.1f}{r['peak_rss_mb']:>7.0f} MB")
+                     f"{r['pages'] / max(cpu, 1e-9):>12.1f}{r['peak_rss_mb']:>7.0f} MB"
+                     f"{pss:>10}")
     return "\n".join(lines)
 
 
@@ -245,14 +348,19 @@ def verdict(main_run: dict[str, Any], big: dict[str, Any] | None) -> list[str]:
                          results["bare httpx"]["pages_per_second"] / 2, "pages/s"))
     for run in (main_run, big):
         if run:
-            rss = run["results"]["reportarchiver"]["peak_rss_mb"]
-            lines.append(_target(f"peak RSS under {TARGET_RSS_MB} MB at "
-                                 f"{run['report_pages']:,} report pages", -rss,
+            mb = _memory(run["results"]["reportarchiver"])
+            lines.append(_target(f"peak memory under {TARGET_RSS_MB} MB at "
+                                 f"{run['report_pages']:,} report pages", -mb,
                                  -TARGET_RSS_MB, "MB", sign=-1))
     if big:
-        lines.append("RSS during the crawls (pages fetched: MB): " + "; ".join(
+        lines.append("crawler RSS along the crawls (pages fetched: MB): " + "; ".join(
             _rss_curve(run) for run in (main_run, big)))
     return lines
+
+
+def _memory(figures: dict[str, Any]) -> float:
+    """The crawl's memory: its process tree's PSS with clean workers, else its own peak RSS."""
+    return max(figures["peak_rss_mb"], figures.get("tree_pss_peak_mb") or 0.0)
 
 
 def _rss_curve(run: dict[str, Any]) -> str:
@@ -311,6 +419,8 @@ def parse_args() -> argparse.Namespace:
                    help=f"then crawl a {BIG_PAGES:,}-page site with the project alone (peak RSS)")
     p.add_argument("--big-pages", type=int, default=BIG_PAGES, help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, default=OUT, help="where the JSON goes")
+    p.add_argument("--clean-workers", type=int, default=None,
+                   help="the project's crawler.clean_workers (default: the config default)")
     # a contender's own process (see child_main)
     for flag, kind in (("--child", str), ("--base", str), ("--db", Path), ("--urls", Path),
                        ("--result", Path)):
