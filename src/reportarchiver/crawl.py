@@ -196,7 +196,9 @@ async def crawl(config: Config, archive: Archive, *, site_names: list[str] | Non
     """Crawl the configured sites (or ``site_names``) once; returns the run's summary.
 
     Page errors are counted and recorded, not raised; the run fails only when the crawl
-    itself cannot go on (e.g. the database is unwritable).
+    itself cannot go on (e.g. the database is unwritable). With ``clean_workers`` > 0 pages
+    are cleaned in worker processes started by a fork server, which re-imports the calling
+    script: guard a script's top level with ``if __name__ == "__main__":`` (or set 0).
     """
     sites = [config.site(n) for n in site_names] if site_names else list(config.sites)
     if not sites:
