@@ -247,3 +247,29 @@ def test_crawler_traps_are_skipped_with_the_reason_recorded(tmp_path, httpserver
     assert reasons == {base + "/a/b/a/b/a/b/x.html": "repeating path segments",
                        base + "/cal?month=1&year=2020": "calendar-like query"}
     assert summary.counters["skipped"] == 2
+
+
+def test_without_a_report_pattern_long_pages_are_reports_fetched_once(
+        tmp_path, httpserver: HTTPServer):
+    base = httpserver.url_for("").rstrip("/")
+    hits: list[str] = []
+
+    def page(request: Request) -> Response:
+        hits.append(request.path)
+        if request.path == "/":
+            return Response('<a href="/news/1.html">r</a>', content_type="text/html")
+        return Response(REPORT_HTML, content_type="text/html")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    httpserver.expect_request("/").respond_with_handler(page)
+    httpserver.expect_request("/news/1.html").respond_with_handler(page)
+    config = single_site(base, tmp_path / "a.db", "/")
+    config = Config(crawler=config.crawler, database=config.database, sites=(SiteConfig(
+        name="s", start_urls=(base + "/",), include=config.sites[0].include),))
+    with Archive(config.database) as archive:
+        summary = asyncio.run(crawl(config, archive))
+        assert archive.report(base + "/news/1.html") is not None
+        assert archive.report(base + "/") is None  # a short page stays a list page
+    assert summary.counters["new_reports"] == 1
+    assert hits.count("/news/1.html") == 1

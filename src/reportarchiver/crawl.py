@@ -148,7 +148,7 @@ class _Loop:
             if site.report_pattern is None and _looks_like_report(result, site):
                 with session.archive.db.atomic():
                     self.conn.execute("UPDATE frontier SET kind = 'report' WHERE url = ?", [url])
-                outcome = await session.process_report(url, site.name, site.hints)
+                outcome = await session.process_report(url, site.name, site.hints, result)
                 self._discover(site, outcome.links, depth)
                 return outcome.outcome
             links = extract_links(decoded.text, result.final_url or url)

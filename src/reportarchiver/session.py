@@ -108,12 +108,18 @@ class Session:
                                body=stored.raw, fetched_at=result.fetched_at), False
         return result, True
 
-    async def process_report(self, url: str, site: str, hints: SiteHints) -> ReportOutcome:
+    async def process_report(self, url: str, site: str, hints: SiteHints,
+                             first_page: FetchResult | None = None) -> ReportOutcome:
         """Fetch every page of the report at ``url``, stitch, store. Raises FetchError.
 
-        A page that fails raises before anything is stored: a report is never stored half.
+        ``first_page``: page 1 when it was already fetched (as a list page that turned out to
+        be a report). A page that fails raises before anything is stored: a report is never
+        stored half.
         """
-        first, modified = await self.fetch_page(url)
+        if first_page is not None:
+            first, modified = first_page, True
+        else:
+            first, modified = await self.fetch_page(url)
         fetched: dict[str, FetchResult] = {}
         if not modified:
             unchanged = await self._all_pages_unchanged(url, fetched)
