@@ -4,7 +4,8 @@ The crawl is CPU-bound (parsing and cleaning cost more than fetching and storing
 Python process uses one core. Handing :func:`~reportarchiver.pipeline.analyze_page` to worker
 processes lets the event loop fetch and store on one core while the cleaner runs on another.
 Workers start through a fork server (never by forking the crawler, whose threads and SQLite
-connection must not be copied) and exit when the crawler does, even after ``kill -9``.
+connection must not be copied). Known gap: after ``kill -9`` of the crawler a busy worker and
+the fork server can outlive it (a watchdog initializer is the planned fix).
 """
 
 from __future__ import annotations
