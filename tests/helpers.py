@@ -26,3 +26,28 @@ def site_config(base_url: str, db: Path, name: str = "demo", **crawler: object) 
                       include=(re.compile("^" + re.escape(base_url) + "/"),),
                       report_pattern=re.compile(DEMO_REPORT_PATTERN))
     return Config(crawler=fast_crawler(**crawler), database=db, sites=(site,))
+
+
+def descendants(pid: int) -> set[int]:
+    """Every live process below ``pid``, read from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"

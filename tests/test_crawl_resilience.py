@@ -25,7 +25,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from helpers import fast_crawler, site_config
+from helpers import alive, descendants, fast_crawler, site_config
 from reportarchiver.config import Config, SiteConfig
 from reportarchiver.crawl import crawl
 from reportarchiver.demo.server import serve_site
@@ -174,8 +174,13 @@ def test_kill_9_mid_crawl_then_resume_gives_the_same_archive(tmp_path):
                 proc = subprocess.Popen(crawl_command(config), stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
                 time.sleep(rng.uniform(0.3, 1.2))
+                workers = descendants(proc.pid)
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
+                deadline = time.monotonic() + 10
+                while any(map(alive, workers)) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                assert not any(map(alive, workers)), "a worker outlived the killed crawl"
             done = subprocess.run(crawl_command(config), capture_output=True, text=True,
                                   timeout=120)
             assert done.returncode == 0, done.stderr

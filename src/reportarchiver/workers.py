@@ -4,20 +4,59 @@ The crawl is CPU-bound (parsing and cleaning cost more than fetching and storing
 Python process uses one core. Handing :func:`~reportarchiver.pipeline.analyze_page` to worker
 processes lets the event loop fetch and store on one core while the cleaner runs on another.
 Workers start through a fork server (never by forking the crawler, whose threads and SQLite
-connection must not be copied). Known gap: after ``kill -9`` of the crawler a busy worker and
-the fork server can outlive it (a watchdog initializer is the planned fix).
+connection must not be copied). A fork server's children are not the crawler's children, so
+nothing tells them when the crawler is killed (``kill -9`` runs no cleanup): each worker
+watches the crawler's pid and exits when it is gone, rather than cleaning pages for nobody.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import select
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from .links import PageLinks
 from .models import Cleaned, FetchResult, SiteHints
 from .pipeline import analyze_page
+
+#: How often a worker checks that the crawler is alive where pidfds are missing, in seconds.
+WATCH_INTERVAL = 0.5
+
+
+def _exit_with(crawler_pid: int) -> None:
+    """Worker initializer: end this worker as soon as the crawler process terminates."""
+    threading.Thread(target=_watch, args=(crawler_pid,), name="watch-crawler",
+                     daemon=True).start()
+
+
+def _watch(crawler_pid: int) -> None:
+    try:
+        # a pidfd turns readable when the process terminates, zombie or not, and cannot be
+        # fooled by pid reuse; signal 0 sees a zombie as alive, hence only the fallback
+        pidfd = os.pidfd_open(crawler_pid)
+    except ProcessLookupError:
+        os._exit(0)
+    except (AttributeError, OSError):
+        while _alive(crawler_pid):
+            time.sleep(WATCH_INTERVAL)
+    else:
+        select.select([pidfd], [], [])
+    os._exit(0)  # no cleanup to do: results would go to nobody
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 class PageAnalyzer:
@@ -28,7 +67,8 @@ class PageAnalyzer:
         if workers > 0:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["reportarchiver.pipeline"])
-            self._pool = ProcessPoolExecutor(workers, mp_context=context)
+            self._pool = ProcessPoolExecutor(workers, mp_context=context,
+                                             initializer=_exit_with, initargs=(os.getpid(),))
 
     async def __call__(self, fetch: FetchResult, hints: SiteHints | None
                        ) -> tuple[Cleaned, PageLinks]:

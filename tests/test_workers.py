@@ -1,0 +1,72 @@
+"""Worker processes: same results as in-process cleaning, and none outlives a killed crawler."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from helpers import FIXTURES, alive, descendants
+from reportarchiver.models import FetchResult
+from reportarchiver.pipeline import analyze_page
+from reportarchiver.workers import PageAnalyzer
+
+
+def a_fetch() -> FetchResult:
+    page = sorted((FIXTURES / "clean").glob("*.html"))[0]
+    return FetchResult("http://127.0.0.1/r/1.html", "http://127.0.0.1/r/1.html", 200,
+                       {"content-type": "text/html"}, page.read_bytes(), "2026-01-01T00:00:00Z")
+
+
+def test_a_worker_gives_the_same_result_as_this_process():
+    fetch = a_fetch()
+    analyzer = PageAnalyzer(1)
+    try:
+        in_worker = asyncio.run(analyzer(fetch, None))
+    finally:
+        analyzer.close()
+    assert in_worker == analyze_page(fetch, None)
+
+
+def test_workers_and_fork_server_exit_when_the_crawler_is_killed(tmp_path):
+    # busy workers: each page takes about 2 s to clean, and the queue holds more
+    script = tmp_path / "crawler.py"
+    script.write_text(textwrap.dedent("""
+        import asyncio
+        from reportarchiver import workers
+        from reportarchiver.models import FetchResult
+
+        if __name__ == "__main__":
+            analyzer = workers.PageAnalyzer(2)
+            body = b"<div>" * 30_000 + b"<p>" + "养老".encode() * 200_000
+            url = "http://127.0.0.1/r/1.html"
+            fetch = FetchResult(url, url, 200, {}, body, "2026-01-01T00:00:00Z")
+
+            async def main():
+                jobs = [asyncio.ensure_future(analyzer(fetch, None)) for _ in range(4)]
+                await asyncio.sleep(0.5)
+                print("busy", flush=True)
+                await asyncio.gather(*jobs)
+
+            asyncio.run(main())
+        """), encoding="utf-8")
+    crawler = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                               text=True, cwd=tmp_path)
+    assert crawler.stdout is not None
+    assert crawler.stdout.readline().strip() == "busy"
+    children = descendants(crawler.pid)
+    assert len(children) >= 3  # the fork server and two workers
+    os.kill(crawler.pid, signal.SIGKILL)
+    # no wait() yet: a zombie crawler must count as gone too
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = [p for p in children if alive(p)]
+    crawler.wait()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} of {len(children)} processes outlived the crawler"
