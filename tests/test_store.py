@@ -94,3 +94,44 @@ def test_stock_sqlite_can_read_and_write_the_archive(db_path):
     conn.execute("UPDATE reports SET title = 'x'")
     conn.commit()
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _reports_seen_by_another_connection(archive: Archive) -> int:
+    with sqlite3.connect(archive.path) as other:
+        return other.execute("SELECT count(*) FROM reports").fetchone()[0]
+
+
+def test_grouped_writes_are_committed_together_when_due_and_at_the_end(archive):
+    with archive.grouped_commits(3600) as commit_if_due:
+        archive.save_report(make_report("http://a.test/1.html", "养老服务"))
+        commit_if_due()  # not due yet
+        assert _reports_seen_by_another_connection(archive) == 0
+    assert _reports_seen_by_another_connection(archive) == 1
+    with archive.grouped_commits(0) as commit_if_due:
+        archive.save_report(make_report("http://a.test/2.html", "老旧小区"))
+        commit_if_due()
+        assert _reports_seen_by_another_connection(archive) == 2
+        archive.save_report(make_report("http://a.test/3.html", "托育服务"))
+    assert _reports_seen_by_another_connection(archive) == 3
+    assert archive.conn.execute(
+        "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH '\"托育\"'").fetchone()[0] == 1
+
+
+def test_a_failed_block_rolls_back_its_whole_group_and_nothing_else(archive):
+    archive.save_report(make_report("http://a.test/0.html", "已提交"))
+    try:
+        with archive.grouped_commits(3600):
+            archive.save_report(make_report("http://a.test/1.html", "养老服务"))
+            with archive.atomic():
+                archive.conn.execute("INSERT INTO crawl_runs (status) VALUES ('x')")
+                raise RuntimeError("disk trouble")
+    except RuntimeError:
+        pass
+    assert [r["url"] for r in archive.reports()] == ["http://a.test/0.html"]
+    assert archive.count("crawl_runs") == 0
+    assert not archive.conn.in_transaction
+    # the archive works normally afterwards, outside and inside a group
+    archive.save_report(make_report("http://a.test/4.html", "公共服务"))
+    with archive.grouped_commits(0):
+        archive.save_report(make_report("http://a.test/5.html", "基本公共服务"))
+    assert _reports_seen_by_another_connection(archive) == 3

@@ -225,7 +225,7 @@ def reindex(config_path: Path | None, db_path: Path | None) -> None:
     from . import search
 
     config = _load(config_path, db_path)
-    with _archive(config.database) as archive, archive.db.atomic():
+    with _archive(config.database) as archive, archive.atomic():
         count = search.rebuild_index(archive.conn)
     click.echo(f"indexed {count} reports")
 

@@ -128,7 +128,7 @@ class Session:
         pages, links = await self._fetch_pages(url, first, hints, fetched)
         report = stitch(url, site, pages)
         outcome = self.archive.save_report(report)
-        with self.archive.db.atomic():
+        with self.archive.atomic():
             frontier.claim_pages(self.archive.conn, site, [p.fetch.url for p in pages[1:]])
         self.counters.count_outcome(outcome)
         return ReportOutcome(url, outcome, report.metadata.title, report.page_count, links)

@@ -7,9 +7,11 @@ when the body changed, the search index) is one transaction: a crash never leave
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -114,12 +116,13 @@ class Archive:
 
     def _open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: every write happens inside an explicit ``db.atomic()`` block, and a
+        # Autocommit mode: every write happens inside an explicit ``atomic()`` block, and a
         # stray statement can never leave an implicit transaction open (and the lock held).
         conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
                                check_same_thread=False, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.db = sqlite_utils.Database(conn)
+        self._grouped = self._group_broken = False
         self.db.enable_wal()
         # NORMAL is durable across process crashes in WAL mode (only a power cut can lose the
         # last transactions) and several times faster than FULL for many small commits.
@@ -140,10 +143,69 @@ class Archive:
     def close(self) -> None:
         self.db.close()
 
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """All or nothing: a transaction of its own, or a part of the open commit group."""
+        if not self._grouped:
+            with self.db.atomic():
+                yield
+            return
+        try:
+            yield
+        except BaseException:
+            self._group_broken = True
+            raise
+
+    @contextlib.contextmanager
+    def grouped_commits(self, seconds: float) -> Iterator[Callable[[], None]]:
+        """Hold one transaction open and commit it every ``seconds``; yields ``commit_if_due``.
+
+        Inside, :meth:`atomic` blocks join the group instead of committing, so the commit (the
+        WAL write, and FTS5 turning its pending terms into a new segment) is paid once per
+        group instead of four times per page. No savepoints either: FTS5 flushes its pending
+        terms at every savepoint too. A block that fails breaks the group, which is then rolled
+        back whole; a crash loses at most the last group. Either way the archive stays
+        consistent, because a page's report, pages and frontier state are written in one
+        synchronous stretch, hence in one group, and the next run redoes what was lost.
+        The caller must not await inside an :meth:`atomic` block and must call
+        ``commit_if_due`` only between such blocks.
+        """
+        self.conn.execute("BEGIN")
+        self._grouped, self._group_broken = True, False
+        due = time.monotonic() + seconds
+
+        def end() -> None:
+            if not self.conn.in_transaction:
+                return
+            if self._group_broken:
+                self.conn.execute("ROLLBACK")
+                return
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                self.conn.execute("ROLLBACK")
+                raise
+
+        def commit_if_due() -> None:
+            nonlocal due
+            if self._group_broken or time.monotonic() >= due:
+                end()
+                self._group_broken = False
+                self.conn.execute("BEGIN")
+                due = time.monotonic() + seconds
+
+        try:
+            yield commit_if_due
+        finally:
+            try:
+                end()
+            finally:
+                self._grouped = False
+
     def _migrate(self) -> None:
         done = self.conn.execute("PRAGMA user_version").fetchone()[0]
         for number, migration in enumerate(MIGRATIONS[done:], start=done + 1):
-            with self.db.atomic():
+            with self.atomic():
                 migration(self.db)
                 self.conn.execute(f"PRAGMA user_version = {number}")
 
@@ -151,7 +213,7 @@ class Archive:
 
     def start_run(self, command: str, pid: int) -> int:
         """Record a new crawl run; runs a killed process left 'running' become 'interrupted'."""
-        with self.db.atomic():
+        with self.atomic():
             self.conn.execute(
                 "UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
             table = self.db["crawl_runs"]
@@ -161,7 +223,7 @@ class Archive:
             return int(table.last_pk)
 
     def finish_run(self, run_id: int, status: str, counters: dict[str, Any]) -> None:
-        with self.db.atomic():
+        with self.atomic():
             self.db["crawl_runs"].update(
                 run_id, {**counters, "status": status, "finished_at": utcnow()})
 
@@ -171,7 +233,7 @@ class Archive:
 
     def record_error(self, run_id: int | None, url: str, kind: str, message: str,
                      status: int | None = None, attempts: int = 1) -> None:
-        with self.db.atomic():
+        with self.atomic():
             self.db["fetch_errors"].insert(
                 {"url": url, "run_id": run_id, "kind": kind, "status": status,
                  "message": message, "attempts": attempts, "at": utcnow()})
@@ -237,7 +299,7 @@ class Archive:
         """
         now = now or utcnow()
         digest = content_hash(report.text)
-        with self.db.atomic():
+        with self.atomic():
             old = self.conn.execute(
                 "SELECT id, content_hash FROM reports WHERE url = ?", [report.url]).fetchone()
             row = self._report_row(report, digest)
@@ -296,14 +358,14 @@ class Archive:
 
     def touch_report(self, url: str, now: str | None = None) -> bool:
         """Mark a report as checked (a 304 on every page). False if it is not stored."""
-        with self.db.atomic():
+        with self.atomic():
             cur = self.conn.execute("UPDATE reports SET last_checked = ? WHERE url = ?",
                                     [now or utcnow(), url])
         return cur.rowcount > 0
 
     def delete_site(self, site: str) -> int:
         """Remove a site's reports, versions, pages and frontier (the demo starts afresh)."""
-        with self.db.atomic():
+        with self.atomic():
             ids = [r[0] for r in self.conn.execute("SELECT id FROM reports WHERE site = ?",
                                                    [site])]
             for report_id in ids:
