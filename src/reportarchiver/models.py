@@ -108,6 +108,9 @@ class Page:
     fetch: FetchResult
     cleaned: Cleaned
     page_no: int
+    #: ``search.bigram_text(cleaned.text)`` when it was prepared beside the cleaner (in a
+    #: worker process, off the crawler's core); None: the store computes it
+    index_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,8 @@ class Report:
     text: str
     html: str
     metadata: Metadata
+    #: ``search.bigram_text(text)`` if every page brought its own; None: computed when stored
+    index_text: str | None = None
 
     @property
     def page_count(self) -> int:

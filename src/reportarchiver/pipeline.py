@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from .clean import clean
 from .links import PageLinks, extract_links
 from .models import Cleaned, FetchResult, Page, Report, SiteHints
+from .search import bigram_text
+
+
+class PageAnalysis(NamedTuple):
+    cleaned: Cleaned
+    links: PageLinks
+    index_text: str  # the cleaned text as the search index stores it
 
 
 def clean_page(fetch: FetchResult, hints: SiteHints | None = None) -> Cleaned:
@@ -24,14 +32,15 @@ def page_links(fetch: FetchResult, encoding: str) -> PageLinks:
     return extract_links(text, fetch.final_url or fetch.url)
 
 
-def analyze_page(fetch: FetchResult, hints: SiteHints | None = None
-                 ) -> tuple[Cleaned, PageLinks]:
-    """Everything the crawler needs from a report page: its cleaned body and its links.
+def analyze_page(fetch: FetchResult, hints: SiteHints | None = None) -> PageAnalysis:
+    """Everything the crawler needs from a report page: its cleaned body, its links and the
+    body's search-index text.
 
-    One picklable function of the bytes, so that it can run in a worker process.
+    One picklable function of the bytes, so that it can run in a worker process: the more
+    CPU work happens here, the less is left on the crawler's one core.
     """
     cleaned = clean_page(fetch, hints)
-    return cleaned, page_links(fetch, cleaned.encoding)
+    return PageAnalysis(cleaned, page_links(fetch, cleaned.encoding), bigram_text(cleaned.text))
 
 
 def stitch(url: str, site: str, pages: Sequence[Page]) -> Report:
@@ -43,5 +52,10 @@ def stitch(url: str, site: str, pages: Sequence[Page]) -> Report:
     ordered = sorted(pages, key=lambda p: p.page_no)
     text = "\n\n".join(p.cleaned.text for p in ordered if p.cleaned.text)
     html = "\n".join(p.cleaned.html for p in ordered if p.cleaned.html)
+    # bigram runs end at whitespace, so the index text of the joined pages is the join of
+    # theirs: bigram_text(a + "\n\n" + b) == bigram_text(a) + " " + bigram_text(b)
+    index_text = None
+    if all(p.index_text is not None for p in ordered):
+        index_text = " ".join(p.index_text for p in ordered if p.index_text)
     return Report(url=url, site=site, pages=tuple(ordered), text=text, html=html,
-                  metadata=ordered[0].cleaned.metadata)
+                  metadata=ordered[0].cleaned.metadata, index_text=index_text)

@@ -185,8 +185,11 @@ def ensure_search_schema(conn: sqlite3.Connection) -> None:
 
 
 def _fts_write(conn: sqlite3.Connection, command: str | None, report_id: int,
-               title: str | None, body_text: str | None) -> None:
-    values = (report_id, bigram_text(title), bigram_text(body_text))
+               title: str | None, body_text: str | None, body_tokens: str | None = None
+               ) -> None:
+    if body_tokens is None:
+        body_tokens = bigram_text(body_text)
+    values = (report_id, bigram_text(title), body_tokens)
     if command is None:
         conn.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, body_text) VALUES (?, ?, ?)", values)
     else:
@@ -228,13 +231,14 @@ def _record(conn: sqlite3.Connection, report_id: int, held: tuple | None) -> Non
 
 
 def index_report(conn: sqlite3.Connection, report_id: int, title: str | None,
-                 body_text: str | None) -> None:
+                 body_text: str | None, *, body_tokens: str | None = None) -> None:
     """Insert or replace one report's index entry.
 
     Call it in the transaction that writes the report, before or after the write.
+    ``body_tokens``: ``bigram_text(body_text)`` when already computed (by a clean worker).
     """
     _unindex(conn, report_id)
-    _fts_write(conn, None, report_id, title, body_text)
+    _fts_write(conn, None, report_id, title, body_text, body_tokens)
     _record(conn, report_id, (title, body_text))
 
 

@@ -154,8 +154,8 @@ class Session:
     async def _fetch_pages(self, url: str, first: FetchResult, hints: SiteHints,
                            fetched: dict[str, FetchResult]
                            ) -> tuple[list[Page], tuple[str, ...]]:
-        cleaned, links = await self.analyze(first, hints)
-        pages = [Page(first, cleaned, 1)]
+        cleaned, links, index_text = await self.analyze(first, hints)
+        pages = [Page(first, cleaned, 1, index_text)]
         known = dict((u, n) for n, u in report_page_links(links, url))
         done = {url}
         while len(pages) < MAX_REPORT_PAGES:
@@ -165,8 +165,8 @@ class Session:
             number, page_url = pending[0]
             done.add(page_url)
             result = fetched.get(page_url) or (await self.fetch_page(page_url))[0]
-            page_cleaned, more = await self.analyze(result, hints)
-            pages.append(Page(result, page_cleaned, number))
+            page_cleaned, more, page_index = await self.analyze(result, hints)
+            pages.append(Page(result, page_cleaned, number, page_index))
             for n, u in report_page_links(more, url):
                 known.setdefault(u, n)
         return pages, links.links

@@ -323,7 +323,8 @@ class Archive:
                     "report_id": report_id, "captured_at": now, "content_hash": digest,
                     "title": report.metadata.title, "body_text": report.text,
                     "body_html": report.html})
-                search.index_report(self.conn, report_id, report.metadata.title, report.text)
+                search.index_report(self.conn, report_id, report.metadata.title, report.text,
+                                    body_tokens=report.index_text)
             # a title that changed without the body (better metadata) is re-indexed too
             search.sync_index(self.conn)
         return outcome

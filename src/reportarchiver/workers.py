@@ -20,9 +20,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .links import PageLinks
-from .models import Cleaned, FetchResult, SiteHints
-from .pipeline import analyze_page
+from .models import FetchResult, SiteHints
+from .pipeline import PageAnalysis, analyze_page
 
 #: How often a worker checks that the crawler is alive where pidfds are missing, in seconds.
 WATCH_INTERVAL = 0.5
@@ -70,8 +69,7 @@ class PageAnalyzer:
             self._pool = ProcessPoolExecutor(workers, mp_context=context,
                                              initializer=_exit_with, initargs=(os.getpid(),))
 
-    async def __call__(self, fetch: FetchResult, hints: SiteHints | None
-                       ) -> tuple[Cleaned, PageLinks]:
+    async def __call__(self, fetch: FetchResult, hints: SiteHints | None) -> PageAnalysis:
         if self._pool is None:
             return analyze_page(fetch, hints)
         loop = asyncio.get_running_loop()
