@@ -278,3 +278,36 @@ def test_without_a_report_pattern_long_pages_are_reports_fetched_once(
         assert archive.report(base + "/") is None  # a short page stays a list page
     assert summary.counters["new_reports"] == 1
     assert hits.count("/news/1.html") == 1
+
+
+def test_paging_through_a_listing_is_not_a_hop_but_leaving_it_is(tmp_path,
+                                                                 httpserver: HTTPServer):
+    pages = 30
+
+    def listing(request: Request) -> Response:
+        name = request.path.rsplit("/", 1)[1]
+        n = int(name[6:-5]) if name.startswith("index_") else 1
+        links = f'<a href="/r/{n}.html">report {n}</a>'
+        if n < pages:
+            links += f' <a href="index_{n + 1}.html">下一页</a>'
+        else:
+            links += ' <a href="/more/index.html">more</a>'  # another listing: one hop
+        return Response(f"<html><body>{links}</body></html>", content_type="text/html")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    httpserver.expect_request(re.compile(r"^/list/(index_\d+\.html)?$")).respond_with_handler(
+        listing)
+    httpserver.expect_request("/more/index.html").respond_with_data(
+        '<a href="/r/100.html">r</a>', content_type="text/html")
+    httpserver.expect_request(re.compile(r"^/r/\d+\.html$")).respond_with_data(
+        REPORT_HTML, content_type="text/html; charset=utf-8")
+    base = httpserver.url_for("").rstrip("/")
+    config = single_site(base, tmp_path / "a.db", "/list/", max_depth=1)
+    with Archive(config.database) as archive:
+        asyncio.run(crawl(config, archive))
+        stored = {r["url"] for r in archive.reports()}
+        skipped = archive.conn.execute(
+            "SELECT url, depth, reason FROM frontier WHERE state = 'skipped'").fetchall()
+    assert stored == {f"{base}/r/{n}.html" for n in range(1, pages + 1)}
+    assert skipped == [(f"{base}/r/100.html", 2, "deeper than max_depth 1")]

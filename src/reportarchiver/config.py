@@ -30,7 +30,7 @@ CRAWLER_KEYS: dict[str, tuple[type, Any, float | None, str]] = {
     "max_attempts": (int, 3, 1, "tries per URL on retryable failures"),
     "max_retry_after_seconds": (float, 600.0, 0.0, "cap on a server's Retry-After"),
     "recheck_days": (float, 7.0, 0.0, "re-check archived reports older than this; 0 = every run"),
-    "max_depth": (int, 10, 0, "link hops from a start URL"),
+    "max_depth": (int, 10, 0, "link hops from a start URL (paging a listing is none)"),
     "max_response_bytes": (int, 10_000_000, 1, "body size cap, enforced while streaming"),
     "max_redirects": (int, 10, 0, "redirects followed per request"),
     "clean_workers": (int, 1, 0, "processes cleaning pages beside the crawler; 0 = in-process"),

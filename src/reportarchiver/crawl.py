@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sqlite3
 import time
 from collections import Counter
@@ -35,6 +36,8 @@ from .workers import PageAnalyzer
 #: Writes of the crawl loop are committed in groups this often: a kill -9 loses at most this
 #: much work (redone by the next run), and each page no longer pays for four commits.
 COMMIT_SECONDS = 0.5
+
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.\w+$")
 
 #: Called with one event dict per URL: {"url", "kind", "state", "detail", "queued", ...}.
 ProgressFn = Callable[[dict[str, Any]], None]
@@ -165,11 +168,18 @@ class _Loop:
             encoding = ""
         with session.archive.atomic():
             session.archive.save_page(result, encoding=encoding)
-            self._discover(site, links.links, depth)
+            self._discover(site, links.links, depth, listing=_listing_of(url))
         return "list"
 
-    def _discover(self, site: SiteConfig, links: Iterable[str], depth: int) -> None:
-        """Queue in-scope links one hop deeper; record traps and depth overflows as skipped."""
+    def _discover(self, site: SiteConfig, links: Iterable[str], depth: int,
+                  listing: str | None = None) -> None:
+        """Queue in-scope links one hop deeper; record traps and depth overflows as skipped.
+
+        ``listing``: the first page of the list page the links come from. Its other numbered
+        pages (``index_2.html`` … ``index_999.html``) stay at its depth: paging through one
+        listing is not a hop away from the start, or a site with hundreds of list pages would
+        hide most of its reports beyond ``max_depth``.
+        """
         max_depth = self.session.config.crawler.max_depth
         new: list[tuple[str, str, int]] = []
         skipped = 0
@@ -180,16 +190,25 @@ class _Loop:
                     link = first[0]  # a later page: the report is fetched from page 1
                 if not site.follows(link):
                     continue
+                same_listing = listing and first and _listing_of(first[0]) == listing
+                hop = depth if same_listing else depth + 1
                 reason = trap_reason(link)
-                if reason is None and depth + 1 > max_depth:
+                if reason is None and hop > max_depth:
                     reason = f"deeper than max_depth {max_depth}"
                 if reason:
-                    skipped += frontier.skip(self.conn, site.name, link, depth + 1, reason)
+                    skipped += frontier.skip(self.conn, site.name, link, hop, reason)
                     continue
                 kind = "report" if site.is_report(link) else "list"
-                new.append((link, kind, depth + 1))
+                new.append((link, kind, hop))
             frontier.add(self.conn, site.name, new)
         self.session.counters.skipped += skipped
+
+
+def _listing_of(url: str) -> str:
+    """The listing that list page ``url`` belongs to: its first page, as a folder when that
+    is the folder's index page (``/baogao/`` pages on as ``/baogao/index_2.html``)."""
+    first = first_page_of(url)
+    return _INDEX_PAGE.sub("/", first[0] if first else url)
 
 
 def _looks_like_report(result: FetchResult, site: SiteConfig) -> bool:
