@@ -82,7 +82,7 @@ def _resolve(href: str | None, base: str) -> str | None:
     return _canonical(href, base)
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=4096)
 def _canonical(href: str, base: str) -> str | None:
     try:
         return canonicalize(href, base or None)
