@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from reportarchiver import search
 from reportarchiver.models import Cleaned, FetchResult, Metadata, Page, Report
 from reportarchiver.store import MIGRATIONS, Archive
 
@@ -135,3 +136,33 @@ def test_a_failed_block_rolls_back_its_whole_group_and_nothing_else(archive):
     with archive.grouped_commits(0):
         archive.save_report(make_report("http://a.test/5.html", "基本公共服务"))
     assert _reports_seen_by_another_connection(archive) == 3
+
+
+def _hits(archive: Archive, term: str) -> int:
+    return archive.conn.execute(
+        "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH ?",
+        [search.term_query(term)]).fetchone()[0]
+
+
+def test_an_index_built_under_another_version_is_rebuilt_on_open(db_path):
+    with Archive(db_path) as archive:
+        archive.save_report(make_report("http://a.test/1.html", "推进养老服务"))
+        # as if an older mapping had written other tokens
+        archive.conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('delete-all')")
+        archive.conn.execute("UPDATE reports_fts_version SET version = ?",
+                             [search.INDEX_VERSION - 1])
+        assert _hits(archive, "养老") == 0
+    with Archive(db_path) as archive:
+        assert _hits(archive, "养老") == 1
+        assert archive.conn.execute(
+            "SELECT version FROM reports_fts_version").fetchall() == [(search.INDEX_VERSION,)]
+
+
+def test_an_archive_from_before_the_version_stamp_is_stamped_version_1(db_path):
+    with Archive(db_path) as archive:
+        archive.save_report(make_report("http://a.test/1.html", "推进养老服务"))
+        archive.conn.execute("DROP TABLE reports_fts_version")
+    with Archive(db_path) as archive:
+        assert _hits(archive, "养老") == 1
+        assert archive.conn.execute(
+            "SELECT version FROM reports_fts_version").fetchall() == [(1,)]

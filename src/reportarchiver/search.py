@@ -38,7 +38,9 @@ from collections.abc import Iterable
 
 __all__ = [
     "FTS_TABLE",
+    "INDEX_VERSION",
     "bigram_text",
+    "ensure_index_version",
     "ensure_search_schema",
     "fts_query",
     "index_report",
@@ -51,6 +53,11 @@ __all__ = [
 
 FTS_TABLE = "reports_fts"
 PENDING_TABLE = "reports_fts_pending"
+VERSION_TABLE = "reports_fts_version"
+#: Bump whenever :func:`bigram_text` would write different tokens for the same text: an archive
+#: indexed under another version is re-indexed when it is opened, since old tokens would
+#: silently stop matching the queries of the new mapping.
+INDEX_VERSION = 1
 _PLANE15 = 0xF0000
 
 
@@ -180,8 +187,30 @@ def ensure_search_schema(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
     if fresh:
         rebuild_index(conn)
+        _stamp(conn)
     else:
         sync_index(conn)
+
+
+def ensure_index_version(conn: sqlite3.Connection) -> bool:
+    """Re-index every report if the index was built under another :data:`INDEX_VERSION`.
+
+    Returns True when it rebuilt. An archive from before the stamp existed was built under
+    version 1. Call it inside a transaction.
+    """
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)")
+    row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+    built_under = 1 if row is None else row[0]
+    if built_under != INDEX_VERSION:
+        rebuild_index(conn)
+    _stamp(conn)
+    return built_under != INDEX_VERSION
+
+
+def _stamp(conn: sqlite3.Connection) -> None:
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)")
+    conn.execute(f"DELETE FROM {VERSION_TABLE}")
+    conn.execute(f"INSERT INTO {VERSION_TABLE} VALUES (?)", [INDEX_VERSION])
 
 
 def _fts_write(conn: sqlite3.Connection, command: str | None, report_id: int,

@@ -129,6 +129,9 @@ class Archive:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         self._migrate()
+        if self._index_version() != search.INDEX_VERSION:
+            with self.atomic():
+                search.ensure_index_version(conn)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -201,6 +204,13 @@ class Archive:
                 end()
             finally:
                 self._grouped = False
+
+    def _index_version(self) -> int | None:
+        try:
+            row = self.conn.execute(f"SELECT version FROM {search.VERSION_TABLE}").fetchone()
+        except sqlite3.OperationalError:  # no such table yet
+            return None
+        return row[0] if row else None
 
     def _migrate(self) -> None:
         done = self.conn.execute("PRAGMA user_version").fetchone()[0]
