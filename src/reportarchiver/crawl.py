@@ -39,7 +39,8 @@ COMMIT_SECONDS = 0.5
 
 _INDEX_PAGE = re.compile(r"/(?:index|default)\.\w+$")
 
-#: Called with one event dict per URL: {"url", "kind", "state", "detail", "queued", ...}.
+#: Called with one event dict per URL: {"url", "kind", "state", "detail", "host", "in_flight",
+#: "queued" (at most half a second old), and the run's counters}.
 ProgressFn = Callable[[dict[str, Any]], None]
 
 
@@ -74,6 +75,7 @@ class _Loop:
     progress: ProgressFn | None
     in_flight: dict[asyncio.Task[None], tuple[str, str]] = field(default_factory=dict)
     busy_hosts: Counter[str] = field(default_factory=Counter)
+    queued_at: tuple[float, int] = (float("-inf"), 0)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -146,7 +148,14 @@ class _Loop:
         if self.progress:
             self.progress({"url": url, "kind": kind, "state": state, "detail": detail,
                            "host": host_of(url), **counters.as_dict(),
-                           "in_flight": len(self.in_flight)})
+                           "in_flight": len(self.in_flight), "queued": self._queued()})
+
+    def _queued(self) -> int:
+        """URLs still queued, counted at most every half second (a count is not free)."""
+        now = time.monotonic()
+        if now - self.queued_at[0] >= 0.5:
+            self.queued_at = (now, frontier.queued_count(self.conn, list(self.sites)))
+        return self.queued_at[1]
 
     async def _list(self, url: str, site: SiteConfig, depth: int) -> str:
         session = self.session

@@ -8,7 +8,8 @@ from typing import Any, TextIO
 
 
 class LiveStatus:
-    """A one-line live display (pages done/queued, rate per host, errors) on a TTY."""
+    """A one-line live display on a TTY: pages fetched and queued, outcomes, errors, the
+    busiest hosts' rates. Off a TTY it shows nothing but, with ``verbose``, one line per URL."""
 
     def __init__(self, stream: TextIO | None = None, verbose: bool = False) -> None:
         self.stream = stream or sys.stderr
@@ -33,7 +34,8 @@ class LiveStatus:
         elapsed = max(0.001, self._last_draw - self.started)
         rates = ", ".join(f"{h} {n / elapsed:.1f}/s" for h, n in
                           sorted(self.per_host.items(), key=lambda kv: -kv[1])[:3])
-        line = (f"\r{event['fetched']} pages fetched, {event['in_flight']} in flight | "
+        line = (f"\r{event['fetched']} pages fetched, {event.get('queued', 0)} queued, "
+                f"{event['in_flight']} in flight | "
                 f"new {event['new_reports']} changed {event['changed_reports']} unchanged "
                 f"{event['unchanged']} | errors {event['errors']} skipped {event['skipped']} | "
                 f"{rates}")
