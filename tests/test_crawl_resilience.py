@@ -311,3 +311,40 @@ def test_paging_through_a_listing_is_not_a_hop_but_leaving_it_is(tmp_path,
             "SELECT url, depth, reason FROM frontier WHERE state = 'skipped'").fetchall()
     assert stored == {f"{base}/r/{n}.html" for n in range(1, pages + 1)}
     assert skipped == [(f"{base}/r/100.html", 2, "deeper than max_depth 1")]
+    # within reach of a larger max_depth, a URL skipped as too deep is fetched after all
+    deeper = single_site(base, tmp_path / "a.db", "/list/", max_depth=2)
+    with Archive(deeper.database) as archive:
+        asyncio.run(crawl(deeper, archive))
+        assert archive.report(f"{base}/r/100.html") is not None
+
+
+def test_numbered_pages_of_a_numbered_listing_are_one_listing(tmp_path,
+                                                              httpserver: HTTPServer):
+    """list_5_1.html, list_5_2.html, ... page through listing 5 (a common CMS scheme);
+    list_5_10_2.html is not one of them: a URL that grows a suffix at each link must not
+    crawl on for ever at one depth."""
+    def listing(request: Request) -> Response:
+        parts = request.path.rsplit("/", 1)[1][:-5].split("_")
+        if len(parts) > 3:  # list_5_10_2
+            return Response('<a href="/r/200.html">r</a>', content_type="text/html")
+        n = int(parts[2])
+        links = f'<a href="/r/{n}.html">r</a>'
+        links += f' <a href="list_5_{n + 1}.html">下一页</a>' if n < 10 else \
+            ' <a href="list_5_10_2.html">more</a>'
+        return Response(links, content_type="text/html")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    httpserver.expect_request(re.compile(r"^/cat/list_5[\d_]*\.html$")).respond_with_handler(
+        listing)
+    httpserver.expect_request(re.compile(r"^/r/\d+\.html$")).respond_with_data(
+        REPORT_HTML, content_type="text/html; charset=utf-8")
+    base = httpserver.url_for("").rstrip("/")
+    config = single_site(base, tmp_path / "a.db", "/cat/list_5_1.html", max_depth=1)
+    with Archive(config.database) as archive:
+        asyncio.run(crawl(config, archive))
+        stored = {r["url"] for r in archive.reports()}
+        skipped = archive.conn.execute(
+            "SELECT url, depth FROM frontier WHERE state = 'skipped'").fetchall()
+    assert stored == {f"{base}/r/{n}.html" for n in range(1, 11)}
+    assert skipped == [(f"{base}/r/200.html", 2)]

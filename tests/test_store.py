@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from reportarchiver import search
+from reportarchiver.errors import StoreError
 from reportarchiver.models import Cleaned, FetchResult, Metadata, Page, Report
 from reportarchiver.store import MIGRATIONS, Archive
 
@@ -120,14 +123,16 @@ def test_grouped_writes_are_committed_together_when_due_and_at_the_end(archive):
 
 def test_a_failed_block_rolls_back_its_whole_group_and_nothing_else(archive):
     archive.save_report(make_report("http://a.test/0.html", "已提交"))
-    try:
-        with archive.grouped_commits(3600):
-            archive.save_report(make_report("http://a.test/1.html", "养老服务"))
-            with archive.atomic():
-                archive.conn.execute("INSERT INTO crawl_runs (status) VALUES ('x')")
-                raise RuntimeError("disk trouble")
-    except RuntimeError:
-        pass
+    with archive.grouped_commits(3600) as commit_if_due:
+        archive.save_report(make_report("http://a.test/1.html", "养老服务"))
+        with pytest.raises(RuntimeError), archive.atomic():
+            archive.conn.execute("INSERT INTO crawl_runs (status) VALUES ('x')")
+            raise RuntimeError("disk trouble")
+        # a crawl that went on regardless would lose work silently: it is stopped instead
+        with pytest.raises(StoreError, match="a write failed"):
+            commit_if_due()
+        with pytest.raises(StoreError, match="an earlier write"):
+            archive.save_report(make_report("http://a.test/2.html", "老旧小区"))
     assert [r["url"] for r in archive.reports()] == ["http://a.test/0.html"]
     assert archive.count("crawl_runs") == 0
     assert not archive.conn.in_transaction
@@ -136,6 +141,18 @@ def test_a_failed_block_rolls_back_its_whole_group_and_nothing_else(archive):
     with archive.grouped_commits(0):
         archive.save_report(make_report("http://a.test/5.html", "基本公共服务"))
     assert _reports_seen_by_another_connection(archive) == 3
+
+
+def test_a_group_survives_another_process_committing_between_its_read_and_write(archive):
+    # a crawl reads (the queue) before it writes; another writer may commit in between
+    with archive.grouped_commits(0) as commit_if_due, sqlite3.connect(archive.path) as other:
+        for n in range(3):
+            archive.conn.execute("SELECT count(*) FROM reports").fetchone()
+            other.execute("INSERT INTO crawl_runs (status) VALUES ('other')")
+            other.commit()
+            archive.save_report(make_report(f"http://a.test/{n}.html", "养老服务"))
+            commit_if_due()
+    assert archive.count("reports") == 3 and archive.count("crawl_runs") == 3
 
 
 def _hits(archive: Archive, term: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reportarchiver.errors import InvalidURL
-from reportarchiver.urls import canonicalize, first_page_of, trap_reason
+from reportarchiver.urls import canonicalize, first_page_of, listing_key, trap_reason
 
 
 @pytest.mark.parametrize(("raw", "canonical"), [
@@ -53,3 +53,20 @@ def test_crawler_traps_are_recognized(url: str, reason: str) -> None:
 def test_ordinary_report_urls_are_not_traps() -> None:
     assert trap_reason("http://e.com/baogao/db/4633.html") is None
     assert trap_reason("http://e.com/art/2024/2/18/art_123_456.html") is None
+
+
+@pytest.mark.parametrize(("url", "key"), [
+    ("http://a.cn/baogao/", "http://a.cn/baogao/"),
+    ("http://a.cn/baogao/index.html", "http://a.cn/baogao/"),
+    ("http://a.cn/baogao/index_2.html", "http://a.cn/baogao/"),
+    ("http://a.cn/baogao/index_999.shtml", "http://a.cn/baogao/"),
+    ("http://a.cn/cat/list_5_1.html", "http://a.cn/cat/list_5.html"),
+    ("http://a.cn/cat/list_5_12.html", "http://a.cn/cat/list_5.html"),
+    ("http://a.cn/cat/list_5.html", "http://a.cn/cat/list.html"),
+    ("http://a.cn/cat/list_5_10_2.html", "http://a.cn/cat/list_5_10.html"),
+    ("http://a.cn/cat/list_1000.html", "http://a.cn/cat/list_1000.html"),
+    ("http://a.cn/news.php?page=2", "http://a.cn/news.php?page=2"),
+    ("http://a.cn/r_1/4633.html", "http://a.cn/r_1/4633.html"),
+])
+def test_the_pages_of_one_listing_share_a_key(url, key):
+    assert listing_key(url) == key

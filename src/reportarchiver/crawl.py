@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sqlite3
 import time
 from collections import Counter
@@ -30,14 +29,12 @@ from .models import FetchResult, SiteHints
 from .pipeline import clean_page
 from .session import MIN_REPORT_CHARS, Counters, Session, site_for
 from .store import Archive
-from .urls import canonicalize, first_page_of, host_of, origin_of, trap_reason
+from .urls import canonicalize, first_page_of, host_of, listing_key, origin_of, trap_reason
 from .workers import PageAnalyzer
 
 #: Writes of the crawl loop are committed in groups this often: a kill -9 loses at most this
 #: much work (redone by the next run), and each page no longer pays for four commits.
 COMMIT_SECONDS = 0.5
-
-_INDEX_PAGE = re.compile(r"/(?:index|default)\.\w+$")
 
 #: Called with one event dict per URL: {"url", "kind", "state", "detail", "host", "in_flight",
 #: "queued" (at most half a second old), and the run's counters}.
@@ -94,7 +91,8 @@ class _Loop:
                     self._fill(names, cfg.concurrency, cfg.per_host_concurrency)
                 if not self.in_flight:
                     return
-                done, _ = await asyncio.wait(self.in_flight,
+                # the timeout: a group is committed on time even while every page is slow
+                done, _ = await asyncio.wait(self.in_flight, timeout=COMMIT_SECONDS,
                                              return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     _url, host = self.in_flight.pop(task)
@@ -151,11 +149,12 @@ class _Loop:
                            "in_flight": len(self.in_flight), "queued": self._queued()})
 
     def _queued(self) -> int:
-        """URLs still queued, counted at most every half second (a count is not free)."""
+        """URLs waiting, counted at most every half second (a count is not free)."""
         now = time.monotonic()
         if now - self.queued_at[0] >= 0.5:
             self.queued_at = (now, frontier.queued_count(self.conn, list(self.sites)))
-        return self.queued_at[1]
+        # URLs being fetched stay 'queued' in the table until they finish
+        return max(0, self.queued_at[1] - len(self.in_flight))
 
     async def _list(self, url: str, site: SiteConfig, depth: int) -> str:
         session = self.session
@@ -177,17 +176,17 @@ class _Loop:
             encoding = ""
         with session.archive.atomic():
             session.archive.save_page(result, encoding=encoding)
-            self._discover(site, links.links, depth, listing=_listing_of(url))
+            self._discover(site, links.links, depth, listing=listing_key(url))
         return "list"
 
     def _discover(self, site: SiteConfig, links: Iterable[str], depth: int,
                   listing: str | None = None) -> None:
         """Queue in-scope links one hop deeper; record traps and depth overflows as skipped.
 
-        ``listing``: the first page of the list page the links come from. Its other numbered
-        pages (``index_2.html`` … ``index_999.html``) stay at its depth: paging through one
-        listing is not a hop away from the start, or a site with hundreds of list pages would
-        hide most of its reports beyond ``max_depth``.
+        ``listing``: the :func:`~reportarchiver.urls.listing_key` of the list page the links
+        come from. Its other pages (``index_2.html`` … ``index_999.html``) stay at its depth:
+        paging through one listing is not a hop away from the start, or a site with hundreds
+        of list pages would hide most of its reports beyond ``max_depth``.
         """
         max_depth = self.session.config.crawler.max_depth
         new: list[tuple[str, str, int]] = []
@@ -199,11 +198,10 @@ class _Loop:
                     link = first[0]  # a later page: the report is fetched from page 1
                 if not site.follows(link):
                     continue
-                same_listing = listing and first and _listing_of(first[0]) == listing
-                hop = depth if same_listing else depth + 1
+                hop = depth if listing and listing_key(link) == listing else depth + 1
                 reason = trap_reason(link)
                 if reason is None and hop > max_depth:
-                    reason = f"deeper than max_depth {max_depth}"
+                    reason = f"{frontier.TOO_DEEP} {max_depth}"
                 if reason:
                     skipped += frontier.skip(self.conn, site.name, link, hop, reason)
                     continue
@@ -211,13 +209,6 @@ class _Loop:
                 new.append((link, kind, hop))
             frontier.add(self.conn, site.name, new)
         self.session.counters.skipped += skipped
-
-
-def _listing_of(url: str) -> str:
-    """The listing that list page ``url`` belongs to: its first page, as a folder when that
-    is the folder's index page (``/baogao/`` pages on as ``/baogao/index_2.html``)."""
-    first = first_page_of(url)
-    return _INDEX_PAGE.sub("/", first[0] if first else url)
 
 
 def _looks_like_report(result: FetchResult, site: SiteConfig) -> bool:

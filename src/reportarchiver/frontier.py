@@ -20,14 +20,26 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def add(conn: sqlite3.Connection, site: str, urls: Iterable[tuple[str, str, int]]) -> int:
-    """Queue new ``(url, kind, depth)`` entries; URLs already known are left alone."""
+#: The reason recorded for a URL beyond ``max_depth``; such a URL is queued again when it is
+#: found within reach (a shorter path, a larger ``max_depth`` in the config).
+TOO_DEEP = "deeper than max_depth"
+
+
+def add(conn: sqlite3.Connection, site: str, urls: Iterable[tuple[str, str, int]]) -> None:
+    """Queue new ``(url, kind, depth)`` entries. A known URL keeps its state and only takes
+    the smaller depth, except one skipped as too deep, which is queued again."""
     now = _now()
-    cur = conn.executemany(
-        "INSERT OR IGNORE INTO frontier (url, site, host, depth, kind, state, attempts, "
-        "discovered_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?)",
+    # SET expressions see the row as it was, so every CASE tests the old state
+    too_deep = f"(state = 'skipped' AND reason LIKE '{TOO_DEEP}%')"
+    conn.executemany(
+        "INSERT INTO frontier (url, site, host, depth, kind, state, attempts, discovered_at) "
+        "VALUES (?, ?, ?, ?, ?, 'queued', 0, ?) ON CONFLICT(url) DO UPDATE SET "
+        "depth = min(depth, excluded.depth), "
+        f"kind = CASE WHEN {too_deep} THEN excluded.kind ELSE kind END, "
+        f"state = CASE WHEN {too_deep} THEN 'queued' ELSE state END, "
+        f"reason = CASE WHEN {too_deep} THEN NULL ELSE reason END "
+        f"WHERE excluded.depth < depth OR {too_deep}",
         [(url, site, host_of(url), depth, kind, now) for url, kind, depth in urls])
-    return cur.rowcount
 
 
 def skip(conn: sqlite3.Connection, site: str, url: str, depth: int, reason: str) -> bool:

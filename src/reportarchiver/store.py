@@ -153,55 +153,61 @@ class Archive:
             with self.db.atomic():
                 yield
             return
+        if self._group_broken:
+            raise StoreError(f"{self.path}: an earlier write of this crawl failed")
+        if not self.conn.in_transaction:
+            # IMMEDIATE: take the write lock (waiting out other writers) before the first read.
+            # A deferred transaction that read first cannot write once another process has
+            # committed in between, and SQLite reports that as "locked" without waiting.
+            self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
+            # the group holds other pages' finished writes, but this block is half done and
+            # there is no savepoint to return to: drop the group, and fail the crawl
             self._group_broken = True
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
 
     @contextlib.contextmanager
     def grouped_commits(self, seconds: float) -> Iterator[Callable[[], None]]:
-        """Hold one transaction open and commit it every ``seconds``; yields ``commit_if_due``.
+        """Group the writes of :meth:`atomic` blocks into one commit every ``seconds``; yields
+        ``commit_if_due``, to call between blocks.
 
-        Inside, :meth:`atomic` blocks join the group instead of committing, so the commit (the
-        WAL write, and FTS5 turning its pending terms into a new segment) is paid once per
-        group instead of four times per page. No savepoints either: FTS5 flushes its pending
-        terms at every savepoint too. A block that fails breaks the group, which is then rolled
-        back whole; a crash loses at most the last group. Either way the archive stays
-        consistent, because a page's report, pages and frontier state are written in one
-        synchronous stretch, hence in one group, and the next run redoes what was lost.
-        The caller must not await inside an :meth:`atomic` block and must call
-        ``commit_if_due`` only between such blocks.
+        The commit (the WAL write, and FTS5 turning its pending terms into a new segment) is
+        paid once per group instead of four times per page. No savepoints either: FTS5 flushes
+        its pending terms at every savepoint too. A crash loses at most the last group, and the
+        archive stays consistent: a page's report, pages and frontier state are written in one
+        synchronous stretch, hence in one group, and the next run redoes what was lost. A block
+        that fails rolls the group back and makes every later block and ``commit_if_due``
+        raise :class:`StoreError`. The caller must not await inside an :meth:`atomic` block.
         """
-        self.conn.execute("BEGIN")
         self._grouped, self._group_broken = True, False
         due = time.monotonic() + seconds
 
-        def end() -> None:
-            if not self.conn.in_transaction:
-                return
-            if self._group_broken:
-                self.conn.execute("ROLLBACK")
-                return
-            try:
-                self.conn.execute("COMMIT")
-            except sqlite3.Error:
-                self.conn.execute("ROLLBACK")
-                raise
+        def commit() -> None:
+            if self.conn.in_transaction:
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error:
+                    self.conn.execute("ROLLBACK")
+                    raise
 
         def commit_if_due() -> None:
             nonlocal due
-            if self._group_broken or time.monotonic() >= due:
-                end()
-                self._group_broken = False
-                self.conn.execute("BEGIN")
+            if self._group_broken:
+                raise StoreError(f"{self.path}: a write failed, so the writes of the last "
+                                 f"{seconds:g} s were rolled back (the next run redoes them)")
+            if time.monotonic() >= due:
+                commit()  # the next block begins the next group: no snapshot held meanwhile
                 due = time.monotonic() + seconds
 
         try:
             yield commit_if_due
         finally:
             try:
-                end()
+                commit()
             finally:
                 self._grouped = False
 

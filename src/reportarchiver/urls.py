@@ -125,4 +125,23 @@ def first_page_of(url: str) -> tuple[str, int] | None:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(m["n"])
 
 
-__all__ = ["canonicalize", "first_page_of", "host_of", "origin_of", "trap_reason"]
+_LISTING_PAGE_N = re.compile(r"_\d{1,3}(?=(?:\.s?html?|\.php|\.aspx?|\.jsp)$)")
+_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$")
+
+
+def listing_key(url: str) -> str:
+    """What the pages of one listing share: the URL without the page number of its file name
+    (``list_5_2.html`` -> ``list_5.html``, ``index_3.html`` -> ``index.html``), a folder's
+    index page as the folder (``/baogao/index.html`` -> ``/baogao/``).
+
+    Only the last number goes, so ``list_5.html`` and ``list_5_2.html`` differ (is 5 a page
+    or a category? the name cannot tell), and a name that grows a number at each link
+    (``x_2.html`` -> ``x_2_2.html`` -> ...) never stays in one listing.
+    """
+    parts = urlsplit(url)
+    path = _INDEX_PAGE.sub("/", _LISTING_PAGE_N.sub("", parts.path))
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
+
+
+__all__ = ["canonicalize", "first_page_of", "host_of", "listing_key", "origin_of",
+           "trap_reason"]
