@@ -294,28 +294,15 @@ def test_paging_through_a_listing_is_not_a_hop_but_leaving_it_is(tmp_path,
             links += ' <a href="/more/index.html">more</a>'  # another listing: one hop
         return Response(f"<html><body>{links}</body></html>", content_type="text/html")
 
-    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
-    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
-    httpserver.expect_request(re.compile(r"^/list/(index_\d+\.html)?$")).respond_with_handler(
-        listing)
     httpserver.expect_request("/more/index.html").respond_with_data(
         '<a href="/r/100.html">r</a>', content_type="text/html")
-    httpserver.expect_request(re.compile(r"^/r/\d+\.html$")).respond_with_data(
-        REPORT_HTML, content_type="text/html; charset=utf-8")
-    base = httpserver.url_for("").rstrip("/")
-    config = single_site(base, tmp_path / "a.db", "/list/", max_depth=1)
-    with Archive(config.database) as archive:
-        asyncio.run(crawl(config, archive))
-        stored = {r["url"] for r in archive.reports()}
-        skipped = archive.conn.execute(
-            "SELECT url, depth, reason FROM frontier WHERE state = 'skipped'").fetchall()
+    base = serve_listing(httpserver, r"^/list/(index_\d+\.html)?$", listing)
+    stored, skipped = crawl_listing(base, tmp_path / "a.db", "/list/", max_depth=1)
     assert stored == {f"{base}/r/{n}.html" for n in range(1, pages + 1)}
     assert skipped == [(f"{base}/r/100.html", 2, "deeper than max_depth 1")]
     # within reach of a larger max_depth, a URL skipped as too deep is fetched after all
-    deeper = single_site(base, tmp_path / "a.db", "/list/", max_depth=2)
-    with Archive(deeper.database) as archive:
-        asyncio.run(crawl(deeper, archive))
-        assert archive.report(f"{base}/r/100.html") is not None
+    stored, skipped = crawl_listing(base, tmp_path / "a.db", "/list/", max_depth=2)
+    assert f"{base}/r/100.html" in stored and skipped == []
 
 
 def test_numbered_pages_of_a_numbered_listing_are_one_listing(tmp_path,
@@ -333,18 +320,26 @@ def test_numbered_pages_of_a_numbered_listing_are_one_listing(tmp_path,
             ' <a href="list_5_10_2.html">more</a>'
         return Response(links, content_type="text/html")
 
+    base = serve_listing(httpserver, r"^/cat/list_5[\d_]*\.html$", listing)
+    stored, skipped = crawl_listing(base, tmp_path / "a.db", "/cat/list_5_1.html", max_depth=1)
+    assert stored == {f"{base}/r/{n}.html" for n in range(1, 11)}
+    assert skipped == [(f"{base}/r/200.html", 2, "deeper than max_depth 1")]
+
+
+def serve_listing(httpserver: HTTPServer, list_paths: str, listing) -> str:
+    """List pages matching ``list_paths`` from ``listing``, reports at /r/N.html; the base."""
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
-    httpserver.expect_request(re.compile(r"^/cat/list_5[\d_]*\.html$")).respond_with_handler(
-        listing)
+    httpserver.expect_request(re.compile(list_paths)).respond_with_handler(listing)
     httpserver.expect_request(re.compile(r"^/r/\d+\.html$")).respond_with_data(
         REPORT_HTML, content_type="text/html; charset=utf-8")
-    base = httpserver.url_for("").rstrip("/")
-    config = single_site(base, tmp_path / "a.db", "/cat/list_5_1.html", max_depth=1)
+    return httpserver.url_for("").rstrip("/")
+
+
+def crawl_listing(base: str, db: Path, start: str, max_depth: int) -> tuple[set, list]:
+    """Crawl from ``start``: the stored report URLs and the skipped (url, depth, reason)."""
+    config = single_site(base, db, start, max_depth=max_depth)
     with Archive(config.database) as archive:
         asyncio.run(crawl(config, archive))
-        stored = {r["url"] for r in archive.reports()}
-        skipped = archive.conn.execute(
-            "SELECT url, depth FROM frontier WHERE state = 'skipped'").fetchall()
-    assert stored == {f"{base}/r/{n}.html" for n in range(1, 11)}
-    assert skipped == [(f"{base}/r/200.html", 2)]
+        return ({r["url"] for r in archive.reports()}, archive.conn.execute(
+            "SELECT url, depth, reason FROM frontier WHERE state = 'skipped'").fetchall())
