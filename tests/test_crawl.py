@@ -128,7 +128,8 @@ def test_a_changed_page_produces_a_new_version(site_copy, tmp_path, db_path):
         assert versions[0] == 2
 
 
-def test_a_failed_page_leaves_the_report_unstored_until_it_comes_back(site_copy, db_path):
+def test_a_failed_later_page_stores_the_report_incomplete_until_it_comes_back(site_copy,
+                                                                             db_path):
     page = site_copy / "baogao" / "db" / "4633_3.html"
     saved = page.read_bytes()
     page.unlink()
@@ -137,13 +138,34 @@ def test_a_failed_page_leaves_the_report_unstored_until_it_comes_back(site_copy,
         first = run(config, archive)
         url = server.base_url + "/baogao/db/4633.html"
         assert first.counters["errors"] >= 1
-        assert archive.report(url) is None
+        part = archive.report(url)
+        assert (part["complete"], part["page_count"]) == (0, 2)  # pages 1 and 2, marked
         errors = archive.conn.execute("SELECT url, kind, status FROM fetch_errors").fetchall()
         assert (server.base_url + "/baogao/db/4633_3.html", "http", 404) in errors
+        assert archive.conn.execute("SELECT state FROM frontier WHERE url = ?",
+                                    [url]).fetchone() == ("failed",)
         page.write_bytes(saved)
+        second = run(config, archive)  # retried although recheck_days has not passed
+        assert second.counters["changed_reports"] == 1
+        whole = archive.report(url)
+        assert (whole["complete"], whole["page_count"]) == (1, 3)
+        assert whole["body_text"].startswith(part["body_text"])
+
+
+def test_a_whole_report_is_never_replaced_by_part_of_it(site_copy, db_path):
+    page = site_copy / "baogao" / "db" / "4633_3.html"
+    with serve_site(site_copy) as server, Archive(db_path) as archive:
+        config = site_config(server.base_url, db_path, recheck_days=0)
+        run(config, archive)
+        url = server.base_url + "/baogao/db/4633.html"
+        whole = archive.report(url)
+        page.unlink()
         second = run(config, archive)
-        assert second.counters["new_reports"] == 1
-        assert archive.report(url)["page_count"] == 3
+        assert second.counters["errors"] >= 1
+        assert archive.report(url) == whole
+        versions = archive.conn.execute(
+            "SELECT count(*) FROM report_versions WHERE report_id = ?", [whole["id"]])
+        assert versions.fetchone()[0] == 1
 
 
 def test_max_pages_stops_the_run_and_the_next_run_resumes(site, archive, db_path, tmp_path):

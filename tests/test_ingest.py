@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import shutil
+from pathlib import Path
 
 from helpers import fast_crawler
 from reportarchiver.config import Config
 from reportarchiver.crawl import ingest
+from reportarchiver.demo.server import SITE_DIR, serve_site
 
 
 def go(archive, urls, **crawler):
@@ -55,3 +58,17 @@ def test_a_robots_disallowed_url_is_refused(site, archive):
     [result] = go(archive, [site.url("/member/login.html")])
     assert not result.ok and "robots.txt" in result.error
     assert all(r.path != "/member/login.html" for r in site.requests)
+
+
+def test_a_report_with_a_missing_page_is_stored_incomplete_and_reported(tmp_path, archive):
+    site_dir = Path(shutil.copytree(SITE_DIR, tmp_path / "site"))
+    (site_dir / "baogao" / "db" / "4633_3.html").unlink()
+    with serve_site(site_dir) as server:
+        [result] = go(archive, [server.url("/baogao/db/4633.html")])
+        row = archive.report(server.url("/baogao/db/4633.html"))
+    assert not result.ok and result.outcome == "new"
+    assert "HTTP 404" in result.error and "stored incomplete (2 page(s))" in result.error
+    assert result.line().startswith("error http://")
+    assert (row["complete"], row["page_count"]) == (0, 2)
+    [(url,)] = archive.conn.execute("SELECT url FROM fetch_errors").fetchall()
+    assert url.endswith("/baogao/db/4633_3.html")

@@ -122,6 +122,8 @@ class _Loop:
             if kind == "report":
                 outcome = await session.process_report(url, site.name, site.hints)
                 self._discover(site, outcome.links, depth)
+                if outcome.failed:
+                    raise outcome.failed  # stored incomplete: recorded and retried below
                 detail = outcome.outcome
             else:
                 detail = await self._list(url, site, depth)
@@ -168,6 +170,8 @@ class _Loop:
                     self.conn.execute("UPDATE frontier SET kind = 'report' WHERE url = ?", [url])
                 outcome = await session.process_report(url, site.name, site.hints, result)
                 self._discover(site, outcome.links, depth)
+                if outcome.failed:
+                    raise outcome.failed
                 return outcome.outcome
             links = extract_links(decoded.text, result.final_url or url)
             links = PageLinks(links.links + links.feeds, links.next_links, ())
@@ -333,11 +337,20 @@ async def _ingest_one(session: Session, raw: str) -> IngestResult:
     try:
         outcome = await session.process_report(url, name, site.hints if site else SiteHints())
     except (FetchError, InvalidURL) as exc:
-        kind = getattr(exc, "kind", "invalid_url")
-        message = getattr(exc, "message", None) or str(exc)
-        session.archive.record_error(session.run_id, url, kind, message,
-                                     getattr(exc, "status", None), getattr(exc, "attempts", 1))
-        return IngestResult(url, False, error=message)
+        return IngestResult(url, False, error=_record(session, url, exc))
+    if outcome.failed:
+        error = _record(session, outcome.failed.url, outcome.failed)
+        return IngestResult(url, False, outcome.outcome, outcome.title, outcome.page_count,
+                            f"{error}; stored incomplete ({outcome.page_count} page(s))")
     return IngestResult(url, True, outcome.outcome, outcome.title, outcome.page_count)
+
+
+def _record(session: Session, url: str, exc: FetchError | InvalidURL) -> str:
+    """Record a failed ingestion in ``fetch_errors``; returns its message."""
+    kind = getattr(exc, "kind", "invalid_url")
+    message = getattr(exc, "message", None) or str(exc)
+    session.archive.record_error(session.run_id, url, kind, message,
+                                 getattr(exc, "status", None), getattr(exc, "attempts", 1))
+    return message
 
 

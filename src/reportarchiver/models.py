@@ -125,6 +125,8 @@ class Report:
     metadata: Metadata
     #: ``search.bigram_text(text)`` if every page brought its own; None: computed when stored
     index_text: str | None = None
+    #: False when a page of the report could not be fetched: stored, marked, retried
+    complete: bool = True
 
     @property
     def page_count(self) -> int:

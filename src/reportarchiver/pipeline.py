@@ -43,8 +43,10 @@ def analyze_page(fetch: FetchResult, hints: SiteHints | None = None) -> PageAnal
     return PageAnalysis(cleaned, page_links(fetch, cleaned.encoding), bigram_text(cleaned.text))
 
 
-def stitch(url: str, site: str, pages: Sequence[Page]) -> Report:
+def stitch(url: str, site: str, pages: Sequence[Page], *, complete: bool = True) -> Report:
     """Join the pages of one report in page order; metadata comes from page 1.
+
+    ``complete``: False when a page could not be fetched (the report is stored marked so).
 
     Page 1 carries the report's header lines (meeting, speaker), which metadata is read from;
     later pages only continue the body.
@@ -58,4 +60,5 @@ def stitch(url: str, site: str, pages: Sequence[Page]) -> Report:
     if all(p.index_text is not None for p in ordered):
         index_text = " ".join(p.index_text for p in ordered if p.index_text)
     return Report(url=url, site=site, pages=tuple(ordered), text=text, html=html,
-                  metadata=ordered[0].cleaned.metadata, index_text=index_text)
+                  metadata=ordered[0].cleaned.metadata, index_text=index_text,
+                  complete=complete)

@@ -48,6 +48,9 @@ class ReportOutcome:
     title: str
     page_count: int
     links: tuple[str, ...]
+    #: a later page that could not be fetched: the pages before it were stored, marked
+    #: incomplete, and the caller records this error so that the report is retried
+    failed: FetchError | None = None
 
 
 @dataclass
@@ -113,8 +116,11 @@ class Session:
         """Fetch every page of the report at ``url``, stitch, store. Raises FetchError.
 
         ``first_page``: page 1 when it was already fetched (as a list page that turned out to
-        be a report). A page that fails raises before anything is stored: a report is never
-        stored half.
+        be a report). When page 1 fails, nothing is stored. When a later page fails, the
+        pages before it are stored with ``complete = 0`` (the site may never serve that page
+        again: better part of a report than none) and the error is returned in
+        :attr:`ReportOutcome.failed`; but a report stored whole is never replaced by part of
+        it: the error is raised instead and the whole one stays.
         """
         if first_page is not None:
             first, modified = first_page, True
@@ -125,21 +131,26 @@ class Session:
             unchanged = await self._all_pages_unchanged(url, fetched)
             if unchanged is not None:
                 return unchanged
-        pages, links = await self._fetch_pages(url, first, hints, fetched)
-        report = stitch(url, site, pages)
+        pages, links, failed = await self._fetch_pages(url, first, hints, fetched)
+        if failed is not None:
+            stored = self.archive.report(url)
+            if stored is not None and stored["complete"]:
+                raise failed
+        report = stitch(url, site, pages, complete=failed is None)
         outcome = self.archive.save_report(report)
         with self.archive.atomic():
             frontier.claim_pages(self.archive.conn, site, [p.fetch.url for p in pages[1:]])
         self.counters.count_outcome(outcome)
-        return ReportOutcome(url, outcome, report.metadata.title, report.page_count, links)
+        return ReportOutcome(url, outcome, report.metadata.title, report.page_count, links,
+                             failed)
 
     async def _all_pages_unchanged(self, url: str,
                                    fetched: dict[str, FetchResult]) -> ReportOutcome | None:
         """When page 1 was a 304: check the stored later pages the same way. Pages fetched
         on the way are kept in ``fetched`` so that a changed report is not fetched twice."""
         stored = self.archive.report(url)
-        if stored is None:
-            return None
+        if stored is None or not stored["complete"]:
+            return None  # an incomplete report is fetched whole again
         changed = False
         for page_url in self.archive.report_pages(url)[1:]:
             result, modified = await self.fetch_page(page_url)
@@ -153,7 +164,8 @@ class Session:
 
     async def _fetch_pages(self, url: str, first: FetchResult, hints: SiteHints,
                            fetched: dict[str, FetchResult]
-                           ) -> tuple[list[Page], tuple[str, ...]]:
+                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None]:
+        """The report's pages in order up to the first that fails, its links, that failure."""
         cleaned, links, index_text = await self.analyze(first, hints)
         pages = [Page(first, cleaned, 1, index_text)]
         known = dict((u, n) for n, u in report_page_links(links, url))
@@ -164,12 +176,15 @@ class Session:
                 break
             number, page_url = pending[0]
             done.add(page_url)
-            result = fetched.get(page_url) or (await self.fetch_page(page_url))[0]
+            try:
+                result = fetched.get(page_url) or (await self.fetch_page(page_url))[0]
+            except FetchError as exc:
+                return pages, links.links, exc
             page_cleaned, more, page_index = await self.analyze(result, hints)
             pages.append(Page(result, page_cleaned, number, page_index))
             for n, u in report_page_links(more, url):
                 known.setdefault(u, n)
-        return pages, links.links
+        return pages, links.links, None
 
     async def process_list(self, url: str) -> tuple[FetchResult, PageLinks | None, bool]:
         """Fetch a list page, sitemap or feed. Returns its links (None when unmodified)."""

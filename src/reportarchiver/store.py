@@ -371,7 +371,8 @@ class Archive:
         meta = report.metadata.as_dict()
         return {"url": report.url, "site": report.site, **meta, "body_text": report.text,
                 "body_html": report.html, "page_count": report.page_count,
-                "char_count": len(report.text), "content_hash": digest, "complete": 1}
+                "char_count": len(report.text), "content_hash": digest,
+                "complete": int(report.complete)}
 
     def touch_report(self, url: str, now: str | None = None) -> bool:
         """Mark a report as checked (a 304 on every page). False if it is not stored."""
