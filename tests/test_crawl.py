@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from helpers import site_config
+from reportarchiver import frontier
 from reportarchiver.crawl import crawl
 from reportarchiver.demo.server import SITE_DIR, serve_site
 from reportarchiver.store import Archive
@@ -208,3 +210,29 @@ def test_cleaning_in_a_worker_process_gives_the_same_archive(site, archive, db_p
                     for r in inline.reports()}
     assert {(r["url"], r["content_hash"], r["title"], r["year"])
             for r in archive.reports()} == expected
+
+
+def test_a_url_that_keeps_failing_is_retried_ever_less_often(tmp_path, httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    httpserver.expect_request("/").respond_with_data('<a href="/baogao/db/1.html">r</a>',
+                                                     content_type="text/html")
+    httpserver.expect_request("/baogao/db/1.html").respond_with_data("gone", status=404)
+    base = httpserver.url_for("").rstrip("/")
+    config = site_config(base, tmp_path / "a.db", recheck_days=0)
+    asked = []
+    with Archive(config.database) as archive:
+        for _ in range(3):
+            run(config, archive)
+            asked.append(sum(r.path == "/baogao/db/1.html" for r, _ in httpserver.log))
+        attempts, retry_at = archive.conn.execute(
+            "SELECT attempts, next_attempt_at FROM frontier WHERE url = ?",
+            [base + "/baogao/db/1.html"]).fetchone()
+    assert asked == [1, 2, 2]  # the next run after one failure, then a day later
+    assert attempts == 2 and retry_at > datetime.now(UTC).isoformat()
+
+
+@pytest.mark.parametrize(("failures", "days"), [(1, 0), (2, 1), (3, 3), (4, 7), (5, 15),
+                                                (6, 30), (40, 30)])
+def test_retry_delays_grow_and_are_capped(failures, days):
+    assert frontier.retry_delay(failures) == timedelta(days=days)

@@ -1,6 +1,7 @@
 """The crawl queue, kept in the archive's ``frontier`` table so that a killed run resumes.
 
-States: ``queued`` (to fetch this run), ``done``, ``failed`` (retried next run), ``skipped``
+States: ``queued`` (to fetch this run), ``done``, ``failed`` (retried from the run after
+``next_attempt_at``: the next run at first, then ever more spaced out), ``skipped``
 (out of scope, robots, trap: the reason is kept). Kinds: ``list`` (index pages, sitemaps and
 feeds: re-checked every run), ``probe`` (a guessed ``/sitemap.xml``: a list whose absence is no
 error), ``report`` (re-checked after ``recheck_days``), ``page`` (a later page of a report,
@@ -14,6 +15,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from .urls import host_of
+
+#: The longest wait before a URL that keeps failing is tried again, in days.
+MAX_RETRY_DAYS = 30
 
 
 def _now() -> str:
@@ -77,7 +81,8 @@ def prepare_run(conn: sqlite3.Connection, sites: Iterable[str], recheck_days: fl
     conn.execute("BEGIN")
     try:
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
-                     "(kind IN ('list', 'probe') OR state = 'failed')", names)
+                     "(kind IN ('list', 'probe') OR (state = 'failed' AND "
+                     "coalesce(next_attempt_at, '') <= ?))", [*names, _now()])
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
                      "kind = 'report' AND state = 'done' AND (checked_at IS NULL OR "
                      "checked_at <= ?)", [*names, cutoff.isoformat()])
@@ -124,10 +129,21 @@ def next_for_host(conn: sqlite3.Connection, host: str, sites: list[str], busy: s
     return [r for r in rows if r[0] not in busy][:limit]
 
 
+def retry_delay(failures: int) -> timedelta:
+    """How long a URL that failed ``failures`` runs in a row waits before it is tried again:
+    the next run after the first failure, then 1, 3, 7, 15 days, at most
+    :data:`MAX_RETRY_DAYS`, so that years of cron runs do not knock on dead links nightly."""
+    return timedelta(days=min(2 ** (max(failures, 1) - 1) - 1, MAX_RETRY_DAYS))
+
+
 def finish(conn: sqlite3.Connection, url: str, state: str, reason: str = "") -> None:
     """Record the outcome of one URL for this run."""
-    now = _now()
+    now = datetime.now(UTC).replace(microsecond=0)
+    retry_at = None
+    if state == "failed":
+        row = conn.execute("SELECT attempts FROM frontier WHERE url = ?", [url]).fetchone()
+        retry_at = (now + retry_delay((row[0] if row else 0) + 1)).isoformat()
     conn.execute(
-        "UPDATE frontier SET state = ?, checked_at = ?, reason = ?, "
+        "UPDATE frontier SET state = ?, checked_at = ?, reason = ?, next_attempt_at = ?, "
         "attempts = CASE WHEN ? = 'failed' THEN attempts + 1 ELSE 0 END WHERE url = ?",
-        [state, now, reason or None, state, url])
+        [state, now.isoformat(), reason or None, retry_at, state, url])
