@@ -13,6 +13,7 @@ from helpers import site_config
 from reportarchiver import frontier
 from reportarchiver.crawl import crawl
 from reportarchiver.demo.server import SITE_DIR, serve_site
+from reportarchiver.reextract import reextract_archive
 from reportarchiver.store import Archive
 
 
@@ -155,19 +156,55 @@ def test_a_failed_later_page_stores_the_report_incomplete_until_it_comes_back(si
 
 
 def test_a_whole_report_is_never_replaced_by_part_of_it(site_copy, db_path):
-    page = site_copy / "baogao" / "db" / "4633_3.html"
+    folder = site_copy / "baogao" / "db"
     with serve_site(site_copy) as server, Archive(db_path) as archive:
         config = site_config(server.base_url, db_path, recheck_days=0)
         run(config, archive)
         url = server.base_url + "/baogao/db/4633.html"
         whole = archive.report(url)
-        page.unlink()
+        # page 1 now links a page 4 that fails: pages 1-3 are as many as the stored report has
+        first = folder / "4633.html"
+        link = b'<a href="/baogao/db/4633_3.html">3</a>'
+        first.write_bytes(first.read_bytes().replace(
+            link, link + b' <a href="/baogao/db/4633_4.html">4</a>', 1))
         second = run(config, archive)
         assert second.counters["errors"] >= 1
         assert archive.report(url) == whole
         versions = archive.conn.execute(
             "SELECT count(*) FROM report_versions WHERE report_id = ?", [whole["id"]])
         assert versions.fetchone()[0] == 1
+
+
+def test_an_incomplete_report_is_not_shortened_and_stays_incomplete_when_reextracted(
+        site_copy, db_path):
+    folder = site_copy / "baogao" / "db"
+    (folder / "4633_3.html").unlink()
+    with serve_site(site_copy) as server, Archive(db_path) as archive:
+        config = site_config(server.base_url, db_path, recheck_days=0)
+        run(config, archive)
+        url = server.base_url + "/baogao/db/4633.html"
+        part = archive.report(url)
+        assert (part["complete"], part["page_count"]) == (0, 2)
+        (folder / "4633_2.html").unlink()
+        run(config, archive)
+        assert archive.report(url)["page_count"] == 2  # not replaced by page 1 alone
+        reextract_archive(archive, config)
+        assert archive.report(url)["complete"] == 0
+
+
+def test_a_later_page_forbidden_by_robots_leaves_the_report_incomplete_and_failed(
+        site_copy, db_path):
+    robots = site_copy / "robots.txt"
+    robots.write_text(robots.read_text().replace(
+        "Disallow: /plus/", "Disallow: /plus/\nDisallow: /baogao/db/4633_3.html"))
+    with serve_site(site_copy) as server, Archive(db_path) as archive:
+        run(site_config(server.base_url, db_path), archive)
+        url = server.base_url + "/baogao/db/4633.html"
+        assert archive.report(url)["complete"] == 0
+        assert archive.conn.execute("SELECT state FROM frontier WHERE url = ?",
+                                    [url]).fetchone() == ("failed",)
+        assert archive.conn.execute("SELECT kind FROM fetch_errors WHERE url = ?",
+                                    [url[:-5] + "_3.html"]).fetchone() == ("robots",)
 
 
 def test_max_pages_stops_the_run_and_the_next_run_resumes(site, archive, db_path, tmp_path):
@@ -215,20 +252,24 @@ def test_cleaning_in_a_worker_process_gives_the_same_archive(site, archive, db_p
 def test_a_url_that_keeps_failing_is_retried_ever_less_often(tmp_path, httpserver):
     httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
     httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
-    httpserver.expect_request("/").respond_with_data('<a href="/baogao/db/1.html">r</a>',
-                                                     content_type="text/html")
+    httpserver.expect_request("/").respond_with_data(
+        '<a href="/baogao/db/1.html">r</a> <a href="/gone/">a list</a>', content_type="text/html")
     httpserver.expect_request("/baogao/db/1.html").respond_with_data("gone", status=404)
+    httpserver.expect_request("/gone/").respond_with_data("gone", status=404)
     base = httpserver.url_for("").rstrip("/")
     config = site_config(base, tmp_path / "a.db", recheck_days=0)
     asked = []
     with Archive(config.database) as archive:
         for _ in range(3):
             run(config, archive)
-            asked.append(sum(r.path == "/baogao/db/1.html" for r, _ in httpserver.log))
+            asked.append([sum(r.path == path for r, _ in httpserver.log)
+                          for path in ("/baogao/db/1.html", "/gone/", "/")])
         attempts, retry_at = archive.conn.execute(
             "SELECT attempts, next_attempt_at FROM frontier WHERE url = ?",
             [base + "/baogao/db/1.html"]).fetchone()
-    assert asked == [1, 2, 2]  # the next run after one failure, then a day later
+    # a report and a list alike: the next run after one failure, then a day later; the
+    # start URL is read every run
+    assert asked == [[1, 1, 1], [2, 2, 2], [2, 2, 3]]
     assert attempts == 2 and retry_at > datetime.now(UTC).isoformat()
 
 

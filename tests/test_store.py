@@ -183,3 +183,16 @@ def test_an_archive_from_before_the_version_stamp_is_stamped_version_1(db_path):
         assert _hits(archive, "养老") == 1
         assert archive.conn.execute(
             "SELECT version FROM reports_fts_version").fetchall() == [(1,)]
+
+
+def test_a_page_a_report_no_longer_has_is_kept_but_detached(archive):
+    whole = make_report("http://a.test/1.html", "养老服务")
+    page2 = Page(FetchResult("http://a.test/1_2.html", "http://a.test/1_2.html", 200, {},
+                             b"<p>x</p>", "2026-01-01T00:00:00+00:00"),
+                 whole.pages[0].cleaned, 2)
+    archive.save_report(Report(whole.url, "s", (whole.pages[0], page2), "养老服务\n\nx",
+                               whole.html, whole.metadata))
+    assert archive.report_pages(whole.url) == [whole.url, page2.fetch.url]
+    archive.save_report(whole)  # the report is one page now
+    assert archive.report_pages(whole.url) == [whole.url]
+    assert archive.stored_page(page2.fetch.url) is not None

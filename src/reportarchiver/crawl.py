@@ -127,16 +127,17 @@ class _Loop:
                 detail = outcome.outcome
             else:
                 detail = await self._list(url, site, depth)
-        except RobotsDisallowed as exc:
-            state, detail = "skipped", exc.message
-            counters.skipped += 1
         except FetchError as exc:
-            if kind == "probe" and exc.status in (403, 404, 410):
+            if isinstance(exc, RobotsDisallowed) and exc.url == url:
+                state, detail = "skipped", exc.message
+                counters.skipped += 1
+            elif kind == "probe" and exc.status in (403, 404, 410):
                 state, detail = "done", "absent"  # a guessed /sitemap.xml that is not there
             else:
                 state, detail = "failed", exc.message
                 counters.errors += 1
-                # the URL that failed: a later page of the report, or the report itself
+                # the URL that failed: a later page of the report (robots.txt may forbid it
+                # too: the report then stays incomplete, retried like any failure), or the URL
                 session.archive.record_error(session.run_id, exc.url, exc.kind, exc.message,
                                              exc.status, exc.attempts)
         except InvalidURL as exc:
@@ -337,7 +338,8 @@ async def _ingest_one(session: Session, raw: str) -> IngestResult:
     try:
         outcome = await session.process_report(url, name, site.hints if site else SiteHints())
     except (FetchError, InvalidURL) as exc:
-        return IngestResult(url, False, error=_record(session, url, exc))
+        failed_url = exc.url if isinstance(exc, FetchError) else url
+        return IngestResult(url, False, error=_record(session, failed_url, exc))
     if outcome.failed:
         error = _record(session, outcome.failed.url, outcome.failed)
         return IngestResult(url, False, outcome.outcome, outcome.title, outcome.page_count,

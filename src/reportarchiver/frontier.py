@@ -62,7 +62,8 @@ def claim_pages(conn: sqlite3.Connection, site: str, urls: Iterable[str]) -> Non
         conn.execute(
             "INSERT INTO frontier (url, site, host, depth, kind, state, attempts, discovered_at, "
             "checked_at) VALUES (?, ?, ?, 0, 'page', 'done', 0, ?, ?) "
-            "ON CONFLICT(url) DO UPDATE SET kind = 'page', state = 'done', checked_at = ?",
+            "ON CONFLICT(url) DO UPDATE SET kind = 'page', state = 'done', checked_at = ?, "
+            "attempts = 0, next_attempt_at = NULL",
             [url, site, host_of(url), now, now, now])
 
 
@@ -80,9 +81,12 @@ def prepare_run(conn: sqlite3.Connection, sites: Iterable[str], recheck_days: fl
     cutoff = (datetime.now(UTC) - timedelta(days=recheck_days)).replace(microsecond=0)
     conn.execute("BEGIN")
     try:
+        # lists are re-read every run, but a failing one waits like any failed URL (start
+        # URLs, depth 0, excepted: they are how the site is found at all)
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
-                     "(kind IN ('list', 'probe') OR (state = 'failed' AND "
-                     "coalesce(next_attempt_at, '') <= ?))", [*names, _now()])
+                     "((kind IN ('list', 'probe') AND (state != 'failed' OR depth = 0)) OR "
+                     "(state = 'failed' AND coalesce(next_attempt_at, '') <= ?))",
+                     [*names, _now()])
         conn.execute(f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
                      "kind = 'report' AND state = 'done' AND (checked_at IS NULL OR "
                      "checked_at <= ?)", [*names, cutoff.isoformat()])

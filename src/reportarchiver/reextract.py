@@ -28,7 +28,8 @@ def reextract_archive(archive: Archive, config: Config, *, site: str | None = No
         if not pages:
             counts["skipped"] += 1
             continue
-        outcome = archive.save_report(stitch(row["url"], row["site"], pages),
-                                      keep_checked=True)
+        # an incomplete report stays marked so: its missing page is still to be fetched
+        report = stitch(row["url"], row["site"], pages, complete=bool(row["complete"]))
+        outcome = archive.save_report(report, keep_checked=True)
         counts["changed" if outcome == "changed" else "unchanged"] += 1
     return counts

@@ -120,7 +120,7 @@ class Session:
         pages before it are stored with ``complete = 0`` (the site may never serve that page
         again: better part of a report than none) and the error is returned in
         :attr:`ReportOutcome.failed`; but a report stored whole is never replaced by part of
-        it: the error is raised instead and the whole one stays.
+        it (nor an incomplete one by a shorter part): the error is raised instead.
         """
         if first_page is not None:
             first, modified = first_page, True
@@ -134,8 +134,8 @@ class Session:
         pages, links, failed = await self._fetch_pages(url, first, hints, fetched)
         if failed is not None:
             stored = self.archive.report(url)
-            if stored is not None and stored["complete"]:
-                raise failed
+            if stored is not None and (stored["complete"] or stored["page_count"] > len(pages)):
+                raise failed  # keep the longer report we have
         report = stitch(url, site, pages, complete=failed is None)
         outcome = self.archive.save_report(report)
         with self.archive.atomic():

@@ -334,6 +334,11 @@ class Archive:
             for page in report.pages:
                 self.save_page(page.fetch, encoding=page.cleaned.encoding, report_id=report_id,
                                page_no=page.page_no)
+            if outcome != "new":  # pages the report no longer has are kept, but not as its own
+                urls = [page.fetch.url for page in report.pages]
+                self.conn.execute(
+                    "UPDATE pages SET report_id = NULL, page_no = NULL WHERE report_id = ? AND "
+                    f"url NOT IN ({','.join('?' * len(urls))})", [report_id, *urls])
             if outcome != "unchanged":
                 self._insert("report_versions", {
                     "report_id": report_id, "captured_at": now, "content_hash": digest,
