@@ -193,6 +193,17 @@ def test_meeting_line_variants_give_the_same_date_and_meeting(meeting):
     assert (meta.report_date, meta.meeting) == ("2023-01-06", "第十七届人民代表大会第二次会议")
 
 
+def test_the_meeting_line_fills_the_levels_a_province_hint_leaves_empty():
+    meta = extract_metadata(title="(辽宁省)政府工作报告_博县网", body_text=HEADER)
+    assert (meta.province, meta.city, meta.county) == ("辽宁省", "", "旅顺口区")
+
+
+def test_a_meeting_line_that_disagrees_with_the_title_adds_nothing():
+    body = header_with("——2023年1月6日在大连市第十六届人民代表大会第二次会议上")
+    meta = extract_metadata(title="(吉林省)政府工作报告", body_text=body)
+    assert (meta.province, meta.city, meta.county) == ("吉林省", "", "")
+
+
 def test_the_meeting_line_place_fills_the_region_when_the_title_has_none():
     meta = extract_metadata(title="政府工作报告_博县网", body_text=HEADER)
     assert (meta.province, meta.city, meta.county) == ("", "", "旅顺口区")
@@ -358,6 +369,14 @@ def test_an_english_page_gets_title_kind_published_date_and_language():
     )
     assert (meta.title, meta.kind, meta.published_at, meta.language) == (
         "Report on the Work of the Government", "政府工作报告", "2024-01-05", "en")
+    assert meta.report_date == "2024-03-05"  # "Delivered at … on March 5, 2024"
+
+
+def test_an_english_date_without_a_delivered_line_is_no_report_date():
+    body = "In 2023, on March 5, 2024 the economy grew. " + ENGLISH_BODY[9:]
+    meta = extract_metadata(title="Report on the Work of the Government", body_text=body,
+                            lang="en")
+    assert meta.report_date == ""
 
 
 def test_an_english_page_reads_day_month_year_dates():

@@ -131,6 +131,8 @@ def extract_metadata(
     kind = _kind(compact, title, h1, header)
     place = _place(compact, h1, header.meeting_place)
     report_date = header.date or cn_date(compact)
+    if not report_date and language not in ("zh", "ja", "ko"):
+        report_date = _delivered_on(head)
     page = _page_slice(page_text or "")
     published, source = published_and_source(page)
     if not published and language not in ("zh", "ja", "ko"):
@@ -149,6 +151,15 @@ def extract_metadata(
         source=source,
         language=language,
     )
+
+
+_DELIVERED = re.compile(r"\b(?:Delivered|Presented|Speech|Address)\b[^.]{0,200}?\bon\b")
+
+
+def _delivered_on(head: str) -> str:
+    """The date of an English report's "Delivered at … on March 5, 2024" line."""
+    found = _DELIVERED.search(head[:1000])
+    return english_date(head[found.end() : found.end() + 40]) if found else ""
 
 
 def _compact(text: str) -> str:
@@ -222,8 +233,22 @@ def classify(text: str) -> str:
 
 
 def _place(compact: str, h1: str, meeting_place: str) -> Place:
-    """The place from the title, else the heading, else the meeting line's "在旅顺口区第…"."""
-    return parse_place(compact) or parse_place(_compact(h1)) or parse_place(meeting_place)
+    """The place from the title, else the heading, else the meeting line's "在旅顺口区第…";
+    a later source fills the levels an earlier one left empty when no level disagrees
+    ("(辽宁省)政府工作报告" with "在旅顺口区第十九届…会议上": 辽宁省 … 旅顺口区)."""
+    place = Place()
+    for found in (parse_place(compact), parse_place(_compact(h1)), parse_place(meeting_place)):
+        if not place:
+            place = found
+        elif found and _agree(place, found):
+            place = Place(place.province or found.province, place.city or found.city,
+                          place.county or found.county)
+    return place
+
+
+def _agree(one: Place, other: Place) -> bool:
+    return all(not a or not b or a == b for a, b in (
+        (one.province, other.province), (one.city, other.city), (one.county, other.county)))
 
 
 _MEETING = re.compile(
