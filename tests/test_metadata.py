@@ -193,20 +193,20 @@ def test_meeting_line_variants_give_the_same_date_and_meeting(meeting):
     assert (meta.report_date, meta.meeting) == ("2023-01-06", "第十七届人民代表大会第二次会议")
 
 
-def test_the_meeting_line_fills_the_levels_a_province_hint_leaves_empty():
-    meta = extract_metadata(title="(辽宁省)政府工作报告_博县网", body_text=HEADER)
-    assert (meta.province, meta.city, meta.county) == ("辽宁省", "", "旅顺口区")
+DALIAN_MEETING = header_with("——2023年1月6日在大连市第十六届人民代表大会第二次会议上")
 
 
-def test_a_meeting_line_that_disagrees_with_the_title_adds_nothing():
-    body = header_with("——2023年1月6日在大连市第十六届人民代表大会第二次会议上")
-    meta = extract_metadata(title="(吉林省)政府工作报告", body_text=body)
-    assert (meta.province, meta.city, meta.county) == ("吉林省", "", "")
-
-
-def test_the_meeting_line_place_fills_the_region_when_the_title_has_none():
-    meta = extract_metadata(title="政府工作报告_博县网", body_text=HEADER)
-    assert (meta.province, meta.city, meta.county) == ("", "", "旅顺口区")
+@pytest.mark.parametrize(("title", "body", "place"), [
+    # no place in the title: the meeting line's
+    ("政府工作报告_博县网", HEADER, ("", "", "旅顺口区")),
+    # a province hint only: the meeting line fills the levels it leaves empty
+    ("(辽宁省)政府工作报告_博县网", HEADER, ("辽宁省", "", "旅顺口区")),
+    # a meeting line that disagrees with the title adds nothing
+    ("(吉林省)政府工作报告", DALIAN_MEETING, ("吉林省", "", "")),
+])
+def test_the_meeting_line_completes_the_region_of_the_title(title, body, place):
+    meta = extract_metadata(title=title, body_text=body)
+    assert (meta.province, meta.city, meta.county) == place
 
 
 def test_a_dateless_meeting_line_leaves_the_date_to_the_title():
