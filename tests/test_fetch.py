@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socket
+import threading
 import time
 
 import pytest
@@ -132,3 +133,51 @@ def test_a_read_timeout_is_a_network_error(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/slow").respond_with_handler(slow)
     with pytest.raises(NetworkError, match="Timeout"):
         get(httpserver.url_for("/slow"), timeout_seconds=0.2, max_attempts=1)
+
+
+RAW_RESPONSES = {
+    # the server promises 1,000 bytes and hangs up after a few
+    "/truncated": b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<p>short",
+    "/garbage": b"SSH-2.0-OpenSSH_9.2\r\n\r\n",
+    "/bad-gzip": b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 8\r\n\r\nnot gzip",
+    "/silent": b"",  # accepts and closes without a word
+    "/bad-chunks": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n",
+}
+
+
+@pytest.fixture
+def raw_server():
+    """A socket server on 127.0.0.1 answering each path with the raw bytes above, then
+    closing: what no well-behaved HTTP server library would send."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                request = conn.recv(65536).decode("latin-1")
+                path = request.split(" ", 2)[1] if request.count(" ") >= 2 else "/"
+                conn.sendall(RAW_RESPONSES.get(path, b""))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+@pytest.mark.parametrize("path", sorted(RAW_RESPONSES))
+def test_a_broken_server_is_a_network_error_naming_the_url(raw_server, path: str) -> None:
+    url = raw_server + path
+    with pytest.raises(NetworkError) as info:
+        get(url, max_attempts=2)
+    assert info.value.url == url and info.value.message
+    assert "\n" not in info.value.message  # one line for the error report
