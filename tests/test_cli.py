@@ -73,6 +73,18 @@ def test_crawl_json_prints_the_run_summary(site, tmp_path):
     assert summary["status"] == "ok" and summary["fetched"] <= 3 and summary["queued_left"] > 0
 
 
+def test_crawl_quiet_prints_nothing_unless_something_failed(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    clean = invoke("crawl", "--config", str(config), "-q")
+    assert clean.exit_code == 0 and clean.output == ""
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('start_urls = ["', f'start_urls = ["{site.base_url}/gone/", "'),
+                      encoding="utf-8")
+    failed = invoke("crawl", "--config", str(config), "--quiet")
+    assert failed.exit_code == 0  # page errors are counted, the run itself is ok
+    assert " ok: " in failed.output and "1 errors" in failed.output
+
+
 def test_a_config_error_exits_2_and_writes_nothing(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text("[crawler]\ndelay = 1\n", encoding="utf-8")

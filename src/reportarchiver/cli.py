@@ -72,11 +72,14 @@ def cli() -> None:
               help="Stop after this many fetches (0 = no limit; default from config).")
 @click.option("-v", "--verbose", is_flag=True, help="One line per URL.")
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print the summary only if a page failed or the run did (for cron mail).")
 def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...],
-          max_pages: int | None, verbose: bool, as_json: bool) -> None:
+          max_pages: int | None, verbose: bool, as_json: bool, quiet: bool) -> None:
     """Crawl the configured sites: new and changed reports go into the archive.
 
-    Quiet when not on a terminal (cron): one summary line, details with -v.
+    Quiet when not on a terminal (cron): one summary line, details with -v; nothing at all
+    with -q unless something went wrong.
     """
     from .crawl import crawl as run_crawl
     from .lock import crawl_lock
@@ -104,7 +107,9 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _fail("interrupted: the next crawl resumes where this one stopped", 130)
     finally:
         status.close()
-    click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json else summary.line())
+    if not quiet or summary.status != "ok" or summary.counters["errors"]:
+        click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json
+                   else summary.line())
     if summary.status != "ok":
         sys.exit(EXIT_FAILED)
 
