@@ -16,8 +16,9 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import httpx
@@ -343,3 +344,58 @@ def crawl_listing(base: str, db: Path, start: str, max_depth: int) -> tuple[set,
         asyncio.run(crawl(config, archive))
         return ({r["url"] for r in archive.reports()}, archive.conn.execute(
             "SELECT url, depth, reason FROM frontier WHERE state = 'skipped'").fetchall())
+
+
+class InFlight:
+    """Counts requests being served, per host and over all servers, and the peaks."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: Counter[str] = Counter()
+        self.peak: Counter[str] = Counter()
+
+    def handler(self, host: str, body: str, seconds: float):
+        def serve(request: Request) -> Response:
+            with self.lock:
+                self.now[host] += 1
+                self.now["all"] += 1
+                for key in (host, "all"):
+                    self.peak[key] = max(self.peak[key], self.now[key])
+            time.sleep(seconds)
+            with self.lock:
+                self.now[host] -= 1
+                self.now["all"] -= 1
+            return Response(body, content_type="text/html; charset=utf-8")
+        return serve
+
+
+def test_requests_in_flight_stay_within_the_per_host_and_overall_caps(tmp_path):
+    flights = InFlight()
+    servers = [HTTPServer(host=host, threaded=True) for host in ("127.0.0.1", "127.0.0.2")]
+    sites = []
+    try:
+        for server in servers:
+            server.start()
+            host = server.host
+            home = " ".join(f'<a href="/r/{n}.html">r</a>' for n in range(1, 7))
+            server.expect_request("/robots.txt").respond_with_data("", status=404)
+            server.expect_request("/sitemap.xml").respond_with_data("", status=404)
+            server.expect_request("/").respond_with_handler(flights.handler(host, home, 0.0))
+            server.expect_request(re.compile(r"^/r/\d+\.html$")).respond_with_handler(
+                flights.handler(host, REPORT_HTML, 0.2))
+            base = server.url_for("").rstrip("/")
+            sites.append(SiteConfig(name=host, start_urls=(base + "/",),
+                                    include=(re.compile("^" + re.escape(base)),),
+                                    report_pattern=re.compile(r"/r/\d+\.html$")))
+        config = Config(crawler=fast_crawler(per_host_concurrency=2, concurrency=3),
+                        database=tmp_path / "a.db", sites=tuple(sites))
+        with Archive(config.database) as archive:
+            summary = asyncio.run(crawl(config, archive))
+    finally:
+        for server in servers:
+            server.clear()
+            if server.is_running():
+                server.stop()
+    assert summary.counters["new_reports"] == 12
+    assert flights.peak["127.0.0.1"] == flights.peak["127.0.0.2"] == 2  # reached, never passed
+    assert flights.peak["all"] == 3
