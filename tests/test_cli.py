@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -15,6 +16,7 @@ from reportarchiver.cli import cli
 from reportarchiver.demo.server import SITE_DIR
 from reportarchiver.lock import crawl_lock
 from reportarchiver.models import METADATA_FIELDS
+from reportarchiver.store import Archive
 
 COMMANDS = ["crawl", "ingest", "extract", "reextract", "runs", "browse", "reindex", "demo"]
 
@@ -83,6 +85,23 @@ def test_crawl_quiet_prints_nothing_unless_something_failed(site, tmp_path):
     failed = invoke("crawl", "--config", str(config), "--quiet")
     assert failed.exit_code == 0  # page errors are counted, the run itself is ok
     assert " ok: " in failed.output and "1 errors" in failed.output
+
+
+def test_a_database_failure_mid_crawl_is_one_error_line_and_exit_1(site, tmp_path,
+                                                                   monkeypatch):
+    def disk_trouble(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Archive, "save_report", disk_trouble)
+    config = write_config(tmp_path, site.base_url)
+    result = CliRunner().invoke(cli, ["crawl", "--config", str(config)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'archive' / 'reports.db'}: database error, the run stopped: "
+        "disk I/O error"]
+    with sqlite3.connect(tmp_path / "archive" / "reports.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT status FROM crawl_runs").fetchall() == [("failed",)]
 
 
 def test_a_config_error_exits_2_and_writes_nothing(tmp_path):

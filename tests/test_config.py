@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from reportarchiver.config import CRAWLER_KEYS, SITE_KEYS, load_config, parse_config
+from reportarchiver.config import (
+    CRAWLER_KEYS,
+    SITE_KEYS,
+    CrawlerConfig,
+    load_config,
+    parse_config,
+)
 from reportarchiver.errors import ConfigError
 
 ROOT = Path(__file__).parent.parent
@@ -103,3 +109,18 @@ def test_every_key_is_documented_in_config_toml_and_readme() -> None:
         assert re.search(rf"^#.*\n{key} =", config_text, re.MULTILINE) or re.search(
             rf"# .*\n(# .*\n)*{key} =", config_text), f"{key} has no comment in config.toml"
         assert f"`{key}`" in readme, f"{key} is not in the README"
+
+
+# the defaults the crawler issue asks for
+ISSUE_DEFAULTS = {"per_host_concurrency": 1, "max_attempts": 3, "max_retry_after_seconds": 600,
+                  "recheck_days": 7, "max_depth": 10, "max_response_bytes": 10_000_000,
+                  "max_redirects": 10}
+
+
+@pytest.mark.parametrize(("key", "value"), sorted(ISSUE_DEFAULTS.items()))
+def test_crawler_defaults_are_the_documented_ones_everywhere(key, value, tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[[sites]]\nname = "s"\nstart_urls = ["http://127.0.0.1/"]\n',
+                    encoding="utf-8")
+    assert getattr(load_config(path).crawler, key) == value  # a config that omits the key
+    assert getattr(CrawlerConfig(), key) == value == CRAWLER_KEYS[key][1]

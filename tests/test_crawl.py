@@ -277,3 +277,16 @@ def test_a_url_that_keeps_failing_is_retried_ever_less_often(tmp_path, httpserve
                                                 (6, 30), (40, 30)])
 def test_retry_delays_grow_and_are_capped(failures, days):
     assert frontier.retry_delay(failures) == timedelta(days=days)
+
+
+def test_a_robots_txt_answering_503_keeps_the_crawl_off_the_host(tmp_path, httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("busy", status=503)
+    httpserver.expect_request("/").respond_with_data('<a href="/baogao/db/1.html">r</a>',
+                                                     content_type="text/html")
+    base = httpserver.url_for("").rstrip("/")
+    config = site_config(base, tmp_path / "a.db", max_attempts=2)
+    with Archive(config.database) as archive:
+        summary = run(config, archive)
+        kinds = [r[0] for r in archive.conn.execute("SELECT kind FROM fetch_errors")]
+    assert {r.path for r, _ in httpserver.log} == {"/robots.txt"}
+    assert summary.counters["fetched"] == 0 and "robots" in kinds

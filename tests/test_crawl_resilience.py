@@ -166,15 +166,22 @@ def test_kill_9_mid_crawl_then_resume_gives_the_same_archive(tmp_path):
                                                   0.0)), check=True, timeout=120,
                        capture_output=True)
         expected = snapshot(whole_dir / "reports.db")
+        whole_requests = len(server.requests)
         for loop in range(KILL_LOOPS):
             work = tmp_path / f"killed{loop}"
             work.mkdir()
             config = write_config(work / "config.toml", server.base_url, 0.03)
-            # kill 1 to 3 times at random moments of the crawl, then let it finish
-            for _ in range(rng.randint(1, 3)):
+            # kill 1 to 3 times, each after a random number of the crawl's requests (so that
+            # the kill surely lands mid-crawl), then let it finish
+            for kill in range(rng.randint(1, 3)):
+                target = len(server.requests) + rng.randint(3, whole_requests - 3)
                 proc = subprocess.Popen(crawl_command(config), stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
-                time.sleep(rng.uniform(0.3, 1.2))
+                while len(server.requests) < target and proc.poll() is None:
+                    time.sleep(0.005)
+                time.sleep(rng.uniform(0, 0.03))  # anywhere within a request
+                # a resumed crawl has less to do and may finish first; a fresh one may not
+                assert kill > 0 or proc.poll() is None, "the first kill came too late"
                 workers = descendants(proc.pid)
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
@@ -399,3 +406,60 @@ def test_requests_in_flight_stay_within_the_per_host_and_overall_caps(tmp_path):
     assert summary.counters["new_reports"] == 12
     assert flights.peak["127.0.0.1"] == flights.peak["127.0.0.2"] == 2  # reached, never passed
     assert flights.peak["all"] == 3
+
+
+def test_sitemaps_named_by_robots_txt_and_feeds_lead_to_unlinked_reports(tmp_path,
+                                                                       httpserver: HTTPServer):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        f"User-agent: *\nAllow: /\nSitemap: {base}/maps/s1.xml\n")
+    httpserver.expect_request("/maps/s1.xml").respond_with_data(
+        f"<?xml version='1.0'?><urlset><url><loc>{base}/r/7.html</loc></url></urlset>",
+        content_type="application/xml")
+    httpserver.expect_request("/").respond_with_data(
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+        "</head><body><p>home</p></body></html>", content_type="text/html")
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        f"<?xml version='1.0'?><rss><channel><item><link>{base}/r/8.html</link></item>"
+        "</channel></rss>", content_type="application/rss+xml")
+    httpserver.expect_request(re.compile(r"^/r/[78]\.html$")).respond_with_data(
+        REPORT_HTML, content_type="text/html; charset=utf-8")
+    config = single_site(base, tmp_path / "a.db", "/")
+    with Archive(config.database) as archive:
+        asyncio.run(crawl(config, archive))
+        stored = {r["url"] for r in archive.reports()}
+    assert stored == {base + "/r/7.html", base + "/r/8.html"}
+    assert "/sitemap.xml" not in {r.path for r, _ in httpserver.log}  # robots named one
+
+
+def test_last_modified_is_sent_back_and_an_unchanged_body_is_unchanged(tmp_path,
+                                                                      httpserver: HTTPServer):
+    stamp = "Wed, 04 Jan 2023 08:00:00 GMT"
+    asked: list[str | None] = []
+
+    def dated(request: Request) -> Response:
+        asked.append(request.headers.get("If-Modified-Since"))
+        if request.headers.get("If-Modified-Since") == stamp:
+            return Response(status=304)
+        return Response(REPORT_HTML, content_type="text/html; charset=utf-8",
+                        headers={"Last-Modified": stamp})
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    httpserver.expect_request("/").respond_with_data(
+        '<a href="/r/1.html">dated</a> <a href="/r/2.html">no validators</a>',
+        content_type="text/html")
+    httpserver.expect_request("/r/1.html").respond_with_handler(dated)
+    # ignores validators and sends the same body again: the content hash decides
+    httpserver.expect_request("/r/2.html").respond_with_data(
+        REPORT_HTML, content_type="text/html; charset=utf-8")
+    base = httpserver.url_for("").rstrip("/")
+    config = single_site(base, tmp_path / "a.db", "/", recheck_days=0)
+    with Archive(config.database) as archive:
+        first = asyncio.run(crawl(config, archive))
+        second = asyncio.run(crawl(config, archive))
+        versions = archive.count("report_versions")
+    assert first.counters["new_reports"] == 2
+    assert asked == [None, stamp]
+    assert second.counters["unchanged"] == 2 and second.counters["new_reports"] == 0
+    assert second.counters["changed_reports"] == 0 and versions == 2

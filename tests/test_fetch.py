@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import itertools
 import socket
 import threading
 import time
@@ -181,3 +182,44 @@ def test_a_broken_server_is_a_network_error_naming_the_url(raw_server, path: str
         get(url, max_attempts=2)
     assert info.value.url == url and info.value.message
     assert "\n" not in info.value.message  # one line for the error report
+
+
+def test_a_read_timeout_is_retried() -> None:
+    arrivals: list[float] = []
+
+    def slow_once(request: Request) -> Response:
+        arrivals.append(time.monotonic())
+        if len(arrivals) == 1:
+            time.sleep(1.0)
+        return Response("<p>in time</p>")
+
+    server = HTTPServer(host="127.0.0.1", threaded=True)  # the retry must not queue behind
+    server.expect_request("/slow-once").respond_with_handler(slow_once)
+    server.start()
+    try:
+        result = get(server.url_for("/slow-once"), timeout_seconds=0.3, max_attempts=2)
+    finally:
+        server.stop()
+    assert result.body == b"<p>in time</p>" and len(arrivals) == 2
+
+
+def test_retries_wait_longer_each_time_with_jitter(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/down").respond_with_data("", status=502)
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    async def go() -> None:
+        async with Fetcher(fast_crawler(max_attempts=5), sleep=record,
+                           backoff_initial=0.1) as fetcher:
+            with pytest.raises(HTTPStatusError):
+                await fetcher.get(httpserver.url_for("/down"))
+
+    asyncio.run(go())
+    first = list(waits)
+    waits.clear()
+    asyncio.run(go())
+    assert len(first) == 4 and all(b > a for a, b in itertools.pairwise(first))
+    assert first[0] >= 0.1 and first[3] >= 0.8  # 0.1, 0.2, 0.4, 0.8, each plus jitter
+    assert first != waits  # jitter: two clients failing together retry apart

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -103,6 +104,8 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _fail(str(exc))
     except OSError as exc:
         _fail(f"{config.database}: {exc}")
+    except sqlite3.Error as exc:  # disk full, I/O error: the last commit group was rolled back
+        _fail(f"{config.database}: database error, the run stopped: {exc}")
     except KeyboardInterrupt:
         _fail("interrupted: the next crawl resumes where this one stopped", 130)
     finally:
