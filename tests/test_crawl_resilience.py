@@ -463,3 +463,25 @@ def test_last_modified_is_sent_back_and_an_unchanged_body_is_unchanged(tmp_path,
     assert asked == [None, stamp]
     assert second.counters["unchanged"] == 2 and second.counters["new_reports"] == 0
     assert second.counters["changed_reports"] == 0 and versions == 2
+
+
+def test_repeated_429s_slow_down_even_a_crawl_configured_without_delay(tmp_path,
+                                                                      httpserver: HTTPServer):
+    arrivals: list[float] = []
+
+    def report(request: Request) -> Response:
+        arrivals.append(time.monotonic())
+        if len(arrivals) <= 2:
+            return Response("slow down", 429)  # no Retry-After: only the adaptive delay
+        return Response(REPORT_HTML, content_type="text/html; charset=utf-8")
+
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/r/1.html").respond_with_handler(report)
+    base = httpserver.url_for("").rstrip("/")
+    config = single_site(base, tmp_path / "a.db", "/r/1.html", max_attempts=3,
+                         delay_seconds=0.0)
+    with Archive(config.database) as archive:
+        summary = asyncio.run(crawl(config, archive))
+    assert summary.counters["new_reports"] == 1
+    first, second = gaps(arrivals)
+    assert first >= 0.5 and second >= 1.0  # the gap doubles with each 429

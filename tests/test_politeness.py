@@ -69,6 +69,17 @@ def test_a_429_slows_the_host_down_and_it_recovers_slowly() -> None:
     assert 3.0 < throttle.delay_of("a") < 4.0
 
 
+def test_a_429_slows_down_a_host_crawled_without_any_delay_too() -> None:
+    clock = FakeClock()
+    throttle = HostThrottle(0.0, clock=clock, sleep=clock.sleep)
+    assert throttle.delay_of("a") == 0.0
+    throttle.back_off("a", None, slow_down=True)
+    assert throttle.delay_of("a") >= 0.5
+    for _ in range(20):
+        throttle.succeeded("a")
+    assert throttle.delay_of("a") == 0.0  # recovered
+
+
 def test_retry_after_blocks_the_host_until_it_passes_capped() -> None:
     clock = FakeClock()
     throttle = HostThrottle(0.0, clock=clock, sleep=clock.sleep, max_wait=30.0)

@@ -21,6 +21,9 @@ from protego import Protego
 _SLOWDOWN = 2.0
 _RECOVERY = 0.9
 _MAX_FACTOR = 32.0
+# The delay a slowed-down host is spaced by at least, before the factor: a 429 must slow a
+# crawl configured with no delay at all too (0 s times any factor is still 0 s).
+_SLOW_FLOOR = 0.25
 _JITTER = 0.1  # up to +10 % on each gap: never below the configured delay
 
 
@@ -69,8 +72,8 @@ class HostThrottle:
             state.next_start = max(state.next_start, state.last_start + state.delay)
 
     def delay_of(self, host: str) -> float:
-        state = self._host(host)
-        return state.delay * state.factor
+        """The host's gap between request starts now (before jitter)."""
+        return _gap(self._host(host))
 
     @asynccontextmanager
     async def slot(self, host: str) -> AsyncIterator[None]:
@@ -81,7 +84,7 @@ class HostThrottle:
                 wait = state.next_start - self.clock()
                 if wait > 0:
                     await self.sleep(wait)
-                gap = state.delay * state.factor
+                gap = _gap(state)
                 state.last_start = self.clock()
                 state.next_start = state.last_start + gap * (1 + _JITTER * self.rng.random())
             yield
@@ -95,7 +98,7 @@ class HostThrottle:
         if slow_down:
             state.factor = min(_MAX_FACTOR, state.factor * _SLOWDOWN)
         wait = min(self.max_wait, retry_after if retry_after is not None else 0.0)
-        wait = max(wait, state.delay * state.factor)
+        wait = max(wait, _gap(state))
         state.next_start = max(state.next_start, self.clock() + wait)
         return wait
 
@@ -103,6 +106,12 @@ class HostThrottle:
         state = self._host(host)
         if state.factor > 1.0:
             state.factor = max(1.0, state.factor * _RECOVERY)
+
+
+def _gap(state: _Host) -> float:
+    if state.factor > 1.0:
+        return max(state.delay, _SLOW_FLOOR) * state.factor
+    return state.delay
 
 
 @dataclass(frozen=True, slots=True)
