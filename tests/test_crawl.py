@@ -290,3 +290,10 @@ def test_a_robots_txt_answering_503_keeps_the_crawl_off_the_host(tmp_path, https
         kinds = [r[0] for r in archive.conn.execute("SELECT kind FROM fetch_errors")]
     assert {r.path for r, _ in httpserver.log} == {"/robots.txt"}
     assert summary.counters["fetched"] == 0 and "robots" in kinds
+
+
+def test_robots_txt_is_read_once_per_run(site, archive, db_path):
+    config = site_config(site.base_url, db_path)
+    for runs in (1, 2):
+        run(config, archive)
+        assert [r.path for r in site.requests].count("/robots.txt") == runs

@@ -118,3 +118,11 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert parse_retry_after(later, now=now.timestamp()) == 90.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_the_gaps_carry_random_jitter() -> None:
+    clock = FakeClock()
+    throttle = HostThrottle(1.0, clock=clock, sleep=clock.sleep)
+    times = [t for _, t in starts(throttle, clock, ["a"] * 10)]
+    gaps = {round(b - a, 9) for a, b in itertools.pairwise(times)}
+    assert len(gaps) > 5  # not one fixed interval a server could lock onto
