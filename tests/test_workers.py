@@ -10,7 +10,8 @@ import sys
 import textwrap
 import time
 
-from helpers import FIXTURES, alive, descendants
+from helpers import FIXTURES, alive, analyze_or_die, descendants
+from reportarchiver.errors import CleanerCrashed
 from reportarchiver.models import FetchResult
 from reportarchiver.pipeline import analyze_page
 from reportarchiver.workers import PageAnalyzer
@@ -70,3 +71,25 @@ def test_workers_and_fork_server_exit_when_the_crawler_is_killed(tmp_path):
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} of {len(children)} processes outlived the crawler"
+
+
+def test_a_page_that_kills_its_worker_fails_alone_and_the_others_go_on():
+    good = a_fetch()
+    bad = FetchResult(good.url + "?crash", good.url + "?crash", 200, good.headers,
+                      good.body.replace(b"<body", b"<body data-x='CRASH'", 1), good.fetched_at)
+    assert b"CRASH" in bad.body
+    analyzer = PageAnalyzer(1, analyze=analyze_or_die)
+
+    async def main():
+        return await asyncio.gather(*(analyzer(f, None) for f in (good, bad, good, good)),
+                                    return_exceptions=True)
+
+    try:
+        results = asyncio.run(main())
+        after = asyncio.run(analyzer(good, None))  # the analyzer still works afterwards
+    finally:
+        analyzer.close()
+    expected = analyze_page(good, None)
+    assert [r for i, r in enumerate(results) if i != 1] == [expected] * 3
+    assert isinstance(results[1], CleanerCrashed) and results[1].url == bad.url
+    assert after == expected

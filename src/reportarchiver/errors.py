@@ -9,7 +9,9 @@
         ├── RobotsDisallowed robots.txt forbids it (or robots.txt itself failed: RFC 9309)
         ├── HTTPStatusError  the server answered with an error status
         ├── TooLargeError    the body exceeded max_response_bytes (checked while streaming)
-        └── NetworkError     connect/read failure or timeout, after all retries
+        ├── NetworkError     connect/read failure or timeout, after all retries
+        └── CleanerCrashed   the page killed the clean worker process each time it was tried
+                             (a per-URL failure like the others: recorded, retried next run)
 """
 
 from __future__ import annotations
@@ -74,3 +76,7 @@ class TooLargeError(FetchError):
 
 class NetworkError(FetchError):
     kind = "network"
+
+
+class CleanerCrashed(FetchError):
+    kind = "cleaner_crash"

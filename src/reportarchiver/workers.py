@@ -17,9 +17,11 @@ import os
 import select
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from .errors import CleanerCrashed
 from .models import FetchResult, SiteHints
 from .pipeline import PageAnalysis, analyze_page
 
@@ -58,27 +60,62 @@ def _alive(pid: int) -> bool:
     return True
 
 
-class PageAnalyzer:
-    """Runs :func:`analyze_page` in ``workers`` processes, or in this one when 0."""
+#: Tries of a page, alone, after its worker died with it in the queue (a second one, in case
+#: a first-try page killed the pool meanwhile).
+SOLO_TRIES = 2
 
-    def __init__(self, workers: int = 0) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        if workers > 0:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["reportarchiver.pipeline"])
-            self._pool = ProcessPoolExecutor(workers, mp_context=context,
-                                             initializer=_exit_with, initargs=(os.getpid(),))
+
+class PageAnalyzer:
+    """Runs :func:`analyze_page` in ``workers`` processes, or in this one when 0.
+
+    When a worker dies (a crash in the HTML parser, out of memory, killed), the pool is
+    replaced and the pages it held are tried again one at a time, never in the crawler's own
+    process: the page that killed the worker would kill the crawler. The page that keeps
+    killing workers raises :class:`CleanerCrashed` (recorded like a fetch failure, retried
+    next run). ``analyze`` is the function run (a test can pass its own).
+    """
+
+    def __init__(self, workers: int = 0,
+                 analyze: Callable[[FetchResult, SiteHints | None], PageAnalysis] = analyze_page
+                 ) -> None:
+        self._workers, self._analyze = workers, analyze
+        self._pool = self._new_pool() if workers > 0 else None
+        self._solo = asyncio.Lock()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["reportarchiver.pipeline"])
+        return ProcessPoolExecutor(self._workers, mp_context=context,
+                                   initializer=_exit_with, initargs=(os.getpid(),))
 
     async def __call__(self, fetch: FetchResult, hints: SiteHints | None) -> PageAnalysis:
         if self._pool is None:
-            return analyze_page(fetch, hints)
-        loop = asyncio.get_running_loop()
+            return self._analyze(fetch, hints)
         try:
-            return await loop.run_in_executor(self._pool, analyze_page, fetch, hints)
+            return await self._run(fetch, hints)
         except BrokenProcessPool:
-            # a worker died (out of memory, killed): finish the run in this process
-            self._pool = None
-            return analyze_page(fetch, hints)
+            pass
+        # every page queued in the pool broke with it: retry them one at a time, so that the
+        # one that kills the worker is known and the others get through
+        async with self._solo:
+            for _ in range(SOLO_TRIES):
+                try:
+                    return await self._run(fetch, hints)
+                except BrokenProcessPool:
+                    continue
+        raise CleanerCrashed(fetch.url, "the page kills the clean worker process")
+
+    async def _run(self, fetch: FetchResult, hints: SiteHints | None) -> PageAnalysis:
+        pool = self._pool
+        assert pool is not None
+        try:
+            return await asyncio.get_running_loop().run_in_executor(
+                pool, self._analyze, fetch, hints)
+        except BrokenProcessPool:
+            if self._pool is pool:  # the first of the broken pool's callers replaces it
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+            raise
 
     def close(self) -> None:
         if self._pool is not None:
