@@ -16,7 +16,6 @@ from reportarchiver.cli import cli
 from reportarchiver.demo.server import SITE_DIR
 from reportarchiver.lock import crawl_lock
 from reportarchiver.models import METADATA_FIELDS
-from reportarchiver.store import Archive
 
 COMMANDS = ["crawl", "ingest", "extract", "reextract", "runs", "browse", "reindex", "demo"]
 
@@ -87,16 +86,26 @@ def test_crawl_quiet_prints_nothing_unless_something_failed(site, tmp_path):
     assert " ok: " in failed.output and "1 errors" in failed.output
 
 
-def test_a_database_failure_mid_crawl_is_one_error_line_and_exit_1(site, tmp_path,
-                                                                   monkeypatch):
-    def disk_trouble(*args, **kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
+DISK_TROUBLE = """
+import sqlite3, sys
+from reportarchiver.cli import cli
+from reportarchiver.store import Archive
 
-    monkeypatch.setattr(Archive, "save_report", disk_trouble)
+def disk_trouble(*args, **kwargs):
+    raise sqlite3.OperationalError("disk I/O error")
+
+Archive.save_report = disk_trouble
+sys.exit(cli(["crawl", "--config", sys.argv[1]]))
+"""
+
+
+def test_a_database_failure_mid_crawl_is_one_error_line_and_exit_1(site, tmp_path):
     config = write_config(tmp_path, site.base_url)
-    result = CliRunner().invoke(cli, ["crawl", "--config", str(config)])
-    assert result.exit_code == 1
-    assert result.stderr.strip().splitlines() == [
+    result = subprocess.run([sys.executable, "-c", DISK_TROUBLE, str(config)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    # nothing else: no traceback, no "Task exception was never retrieved" at exit
+    assert result.stderr.splitlines() == [
         f"Error: {tmp_path / 'archive' / 'reports.db'}: database error, the run stopped: "
         "disk I/O error"]
     with sqlite3.connect(tmp_path / "archive" / "reports.db") as conn:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -297,3 +299,16 @@ def test_robots_txt_is_read_once_per_run(site, archive, db_path):
     for runs in (1, 2):
         run(config, archive)
         assert [r.path for r in site.requests].count("/robots.txt") == runs
+
+
+def test_a_crawl_that_fails_leaves_no_page_task_behind(site, archive, db_path, monkeypatch,
+                                                       caplog):
+    def disk_trouble(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Archive, "save_report", disk_trouble)
+    with pytest.raises(sqlite3.OperationalError):
+        run(site_config(site.base_url, db_path, concurrency=8, per_host_concurrency=8), archive)
+    gc.collect()  # an abandoned task logs its exception when it is collected
+    assert "never retrieved" not in caplog.text
+    assert archive.recent_runs(1)[0]["status"] == "failed"

@@ -69,8 +69,10 @@ def test_two_hosts_each_get_the_delay_and_proceed_in_parallel(tmp_path, expected
     for host, starts in transport.starts.items():
         assert min(gaps(starts)) >= delay, host  # as sent: never below the delay
     for host, times in received.items():
-        # as received: loopback adds only scheduling jitter (a few ms, more on a loaded CI)
-        assert min(gaps(times)) >= delay - 0.05, host
+        # as received: loopback adds only scheduling jitter (a few ms, more on a loaded CI);
+        # the first request also opens the connection, so its arrival is later by a varying
+        # amount (70 ms once under load), which shortens the first gap
+        assert min(gaps(times[1:])) >= delay - 0.05, host
     serial = sum(len(t) for t in transport.starts.values()) * delay
     assert elapsed < serial * 0.75  # the hosts overlapped
 

@@ -83,6 +83,17 @@ class _Loop:
         return not self.limit or fetched < self.limit
 
     async def run(self) -> None:
+        try:
+            await self._run()
+        except BaseException:
+            # the run is over: stop the pages still in flight and collect their outcomes, or
+            # each failure would be logged again as "Task exception was never retrieved"
+            for task in self.in_flight:
+                task.cancel()
+            await asyncio.gather(*self.in_flight, return_exceptions=True)
+            raise
+
+    async def _run(self) -> None:
         cfg = self.session.config.crawler
         names = list(self.sites)
         with self.session.archive.grouped_commits(COMMIT_SECONDS) as commit_if_due:
