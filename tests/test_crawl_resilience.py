@@ -129,6 +129,16 @@ def test_429_with_retry_after_is_honoured_during_a_crawl(tmp_path, httpserver: H
     assert arrivals[1] - arrivals[0] >= 1.0
 
 
+def start_crawl(config: Path, server, requests: int) -> subprocess.Popen:
+    """A crawl process, returned once the server has seen ``requests`` of its requests."""
+    proc = subprocess.Popen(crawl_command(config), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(server.requests) < requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return proc
+
+
 def crawl_command(config: Path) -> list[str]:
     return [sys.executable, "-m", "reportarchiver", "crawl", "--config", str(config)]
 
@@ -201,11 +211,7 @@ def test_kill_9_mid_crawl_then_resume_gives_the_same_archive(tmp_path):
 def test_a_second_simultaneous_crawl_exits_75(tmp_path):
     with serve_site() as server:
         config = write_config(tmp_path / "config.toml", server.base_url, 0.05)
-        first = subprocess.Popen(crawl_command(config), stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 10
-        while len(server.requests) < 2 and time.monotonic() < deadline:
-            time.sleep(0.02)
+        first = start_crawl(config, server, requests=2)
         second = subprocess.run(crawl_command(config), capture_output=True, text=True,
                                 timeout=60)
         _out, err = first.communicate(timeout=120)
@@ -487,3 +493,27 @@ def test_repeated_429s_slow_down_even_a_crawl_configured_without_delay(tmp_path,
     assert summary.counters["new_reports"] == 1
     first, second = gaps(arrivals)
     assert first >= 0.5 and second >= 1.0  # the gap doubles with each 429
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_the_next_run_finishes_the_crawl(tmp_path, expected_site):
+    with serve_site() as server:
+        config = write_config(tmp_path / "config.toml", server.base_url, 0.05)
+        proc = start_crawl(config, server, requests=6)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert err.strip().splitlines() == [
+            "Error: interrupted: the next crawl resumes where this one stopped"]
+        with sqlite3.connect(tmp_path / "reports.db") as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert conn.execute("SELECT status FROM crawl_runs").fetchall() == [
+                ("interrupted",)]
+            stored = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+        assert stored < len(expected_site["reports"])
+        done = subprocess.run(crawl_command(config), capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+    with sqlite3.connect(tmp_path / "reports.db") as conn:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == len(
+            expected_site["reports"])
