@@ -27,6 +27,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from helpers import alive, descendants, fast_crawler, site_config
+from reportarchiver import pipeline
 from reportarchiver.config import Config, SiteConfig
 from reportarchiver.crawl import crawl
 from reportarchiver.demo.server import serve_site
@@ -270,10 +271,18 @@ def test_crawler_traps_are_skipped_with_the_reason_recorded(tmp_path, httpserver
     assert summary.counters["skipped"] == 2
 
 
-def test_without_a_report_pattern_long_pages_are_reports_fetched_once(
-        tmp_path, httpserver: HTTPServer):
+def test_without_a_report_pattern_long_pages_are_reports_fetched_and_cleaned_once(
+        tmp_path, httpserver: HTTPServer, monkeypatch):
     base = httpserver.url_for("").rstrip("/")
     hits: list[str] = []
+    cleaned: list[str] = []
+    clean = pipeline.clean
+
+    def counting_clean(body, url, **kwargs):
+        cleaned.append(url)
+        return clean(body, url, **kwargs)
+
+    monkeypatch.setattr(pipeline, "clean", counting_clean)  # clean_workers = 0: in this process
 
     def page(request: Request) -> Response:
         hits.append(request.path)
@@ -294,6 +303,7 @@ def test_without_a_report_pattern_long_pages_are_reports_fetched_once(
         assert archive.report(base + "/") is None  # a short page stays a list page
     assert summary.counters["new_reports"] == 1
     assert hits.count("/news/1.html") == 1
+    assert sorted(cleaned) == [base + "/", base + "/news/1.html"]  # each page once
 
 
 def test_paging_through_a_listing_is_not_a_hop_but_leaving_it_is(tmp_path,

@@ -25,8 +25,7 @@ from .encoding import decode_html
 from .errors import FetchError, InvalidURL, ReportArchiverError, RobotsDisallowed
 from .fetch import Fetcher
 from .links import PageLinks, extract_links
-from .models import FetchResult, SiteHints
-from .pipeline import clean_page
+from .models import SiteHints
 from .session import MIN_REPORT_CHARS, Counters, Session, site_for
 from .store import Archive
 from .urls import canonicalize, first_page_of, host_of, listing_key, origin_of, trap_reason
@@ -175,16 +174,23 @@ class _Loop:
         result, links, modified = await session.process_list(url)
         if not modified:
             return "unchanged"
-        if links is None:  # an HTML page
-            decoded = decode_html(result.body, result.charset)
-            if site.report_pattern is None and _looks_like_report(result, site):
+        if links is None and site.report_pattern is None:
+            # is it a report? cleaned where reports are (a worker), and not cleaned again
+            analysis = await session.analyze(result, site.hints)
+            if len(analysis.cleaned.text) >= MIN_REPORT_CHARS:
                 with session.archive.atomic():
                     self.conn.execute("UPDATE frontier SET kind = 'report' WHERE url = ?", [url])
-                outcome = await session.process_report(url, site.name, site.hints, result)
+                outcome = await session.process_report(url, site.name, site.hints, result,
+                                                       analysis)
                 self._discover(site, outcome.links, depth)
                 if outcome.failed:
                     raise outcome.failed
                 return outcome.outcome
+            links = PageLinks(analysis.links.links + analysis.links.feeds,
+                              analysis.links.next_links, ())
+            encoding = analysis.cleaned.encoding
+        elif links is None:  # an HTML page of a site whose report URLs are known
+            decoded = decode_html(result.body, result.charset)
             links = extract_links(decoded.text, result.final_url or url)
             links = PageLinks(links.links + links.feeds, links.next_links, ())
             encoding = decoded.encoding
@@ -225,10 +231,6 @@ class _Loop:
                 new.append((link, kind, hop))
             frontier.add(self.conn, site.name, new)
         self.session.counters.skipped += skipped
-
-
-def _looks_like_report(result: FetchResult, site: SiteConfig) -> bool:
-    return len(clean_page(result, site.hints).text) >= MIN_REPORT_CHARS
 
 
 async def crawl(config: Config, archive: Archive, *, site_names: list[str] | None = None,

@@ -13,7 +13,7 @@ from .errors import FetchError, RobotsDisallowed
 from .fetch import Fetcher
 from .links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from .models import FetchResult, Page, SiteHints
-from .pipeline import stitch
+from .pipeline import PageAnalysis, stitch
 from .politeness import RobotsRules, robots_rules
 from .store import Archive
 from .urls import host_of, origin_of
@@ -112,13 +112,16 @@ class Session:
         return result, True
 
     async def process_report(self, url: str, site: str, hints: SiteHints,
-                             first_page: FetchResult | None = None) -> ReportOutcome:
+                             first_page: FetchResult | None = None,
+                             first_analysis: PageAnalysis | None = None) -> ReportOutcome:
         """Fetch every page of the report at ``url``, stitch, store. Raises FetchError.
 
         ``first_page``: page 1 when it was already fetched (as a list page that turned out to
-        be a report). When page 1 fails, nothing is stored. When a later page fails, the
-        pages before it are stored with ``complete = 0`` (the site may never serve that page
-        again: better part of a report than none) and the error is returned in
+        be a report), with ``first_analysis`` when it was already cleaned too.
+
+        When page 1 fails, nothing is stored. When a later page fails, the pages before it
+        are stored with ``complete = 0`` (the site may never serve that page again: better
+        part of a report than none) and the error is returned in
         :attr:`ReportOutcome.failed`; but a report stored whole is never replaced by part of
         it (nor an incomplete one by a shorter part): the error is raised instead.
         """
@@ -131,7 +134,8 @@ class Session:
             unchanged = await self._all_pages_unchanged(url, fetched)
             if unchanged is not None:
                 return unchanged
-        pages, links, failed = await self._fetch_pages(url, first, hints, fetched)
+        pages, links, failed = await self._fetch_pages(url, first, hints, fetched,
+                                                       first_analysis if modified else None)
         if failed is not None:
             stored = self.archive.report(url)
             if stored is not None and (stored["complete"] or stored["page_count"] > len(pages)):
@@ -163,10 +167,11 @@ class Session:
         return ReportOutcome(url, "unchanged", stored["title"] or "", stored["page_count"], ())
 
     async def _fetch_pages(self, url: str, first: FetchResult, hints: SiteHints,
-                           fetched: dict[str, FetchResult]
+                           fetched: dict[str, FetchResult],
+                           first_analysis: PageAnalysis | None = None
                            ) -> tuple[list[Page], tuple[str, ...], FetchError | None]:
         """The report's pages in order up to the first that fails, its links, that failure."""
-        cleaned, links, index_text = await self.analyze(first, hints)
+        cleaned, links, index_text = first_analysis or await self.analyze(first, hints)
         pages = [Page(first, cleaned, 1, index_text)]
         known = dict((u, n) for n, u in report_page_links(links, url))
         done = {url}
