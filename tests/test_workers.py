@@ -93,3 +93,44 @@ def test_a_page_that_kills_its_worker_fails_alone_and_the_others_go_on():
     assert [r for i, r in enumerate(results) if i != 1] == [expected] * 3
     assert isinstance(results[1], CleanerCrashed) and results[1].url == bad.url
     assert after == expected
+
+
+def test_many_crashing_pages_among_many_fail_alone_and_the_process_exits(tmp_path):
+    # pools breaking while pages keep arriving once orphaned workers and hung the exit
+    script = tmp_path / "crashes.py"
+    script.write_text(textwrap.dedent(f"""
+        import asyncio, sys
+        sys.path.insert(0, {str(FIXTURES.parent)!r})
+        from helpers import FIXTURES, analyze_or_die
+        from reportarchiver.errors import CleanerCrashed
+        from reportarchiver.models import FetchResult
+        from reportarchiver.workers import PageAnalyzer
+
+        if __name__ == "__main__":
+            body = sorted((FIXTURES / "clean").glob("*.html"))[0].read_bytes()
+            crash = body.replace(b"<body", b"<body data-x='CRASH'", 1)
+            pages = [FetchResult(f"http://127.0.0.1/r/{{i}}.html", "", 200, {{}},
+                                 crash if i % 10 == 3 else body, "") for i in range(200)]
+            analyzer = PageAnalyzer(4, analyze=analyze_or_die)
+            slots = asyncio.Semaphore(12)
+
+            async def one(page):
+                async with slots:
+                    try:
+                        await analyzer(page, None)
+                        return "ok"
+                    except CleanerCrashed:
+                        return "crash"
+
+            async def main():
+                return await asyncio.gather(*map(one, pages))
+
+            outcomes = asyncio.run(main())
+            analyzer.close()
+            print(" ".join(str(i) for i, o in enumerate(outcomes) if o == "crash"))
+        """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [str(i) for i in range(200) if i % 10 == 3]
+    assert "leaked" not in done.stderr and "Traceback" not in done.stderr

@@ -60,64 +60,80 @@ def _alive(pid: int) -> bool:
     return True
 
 
-#: Tries of a page, alone, after its worker died with it in the queue (a second one, in case
-#: a first-try page killed the pool meanwhile).
+#: Tries of a page in solo mode; a crash there is the page's own, the second try is for a
+#: worker killed from outside (the OOM killer) at that moment.
 SOLO_TRIES = 2
 
 
 class PageAnalyzer:
     """Runs :func:`analyze_page` in ``workers`` processes, or in this one when 0.
 
-    When a worker dies (a crash in the HTML parser, out of memory, killed), the pool is
-    replaced and the pages it held are tried again one at a time, never in the crawler's own
-    process: the page that killed the worker would kill the crawler. The page that keeps
-    killing workers raises :class:`CleanerCrashed` (recorded like a fetch failure, retried
-    next run). ``analyze`` is the function run (a test can pass its own).
+    When a worker dies (a crash in the HTML parser, out of memory, killed), every page the
+    pool held fails with it. Those pages, and all pages after them in this run, are then
+    analyzed one at a time in a one-worker pool: a crash there is the page's own, which
+    raises :class:`CleanerCrashed` (recorded like a fetch failure, retried next run). Never
+    in the crawler's own process: the page that killed the worker would kill the crawler.
+    One at a time, because ``ProcessPoolExecutor`` breaks badly when pages keep arriving at
+    pools that keep breaking (orphaned workers, a hang at exit). ``analyze`` is the function
+    run (a test can pass its own).
     """
 
     def __init__(self, workers: int = 0,
                  analyze: Callable[[FetchResult, SiteHints | None], PageAnalysis] = analyze_page
                  ) -> None:
         self._workers, self._analyze = workers, analyze
-        self._pool = self._new_pool() if workers > 0 else None
+        self._pool = self._new_pool(workers) if workers > 0 else None
+        self._solo_pool: ProcessPoolExecutor | None = None
         self._solo = asyncio.Lock()
+        self._stray: list[multiprocessing.process.BaseProcess] = []
 
-    def _new_pool(self) -> ProcessPoolExecutor:
+    @staticmethod
+    def _new_pool(workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["reportarchiver.pipeline"])
-        return ProcessPoolExecutor(self._workers, mp_context=context,
+        return ProcessPoolExecutor(workers, mp_context=context,
                                    initializer=_exit_with, initargs=(os.getpid(),))
 
     async def __call__(self, fetch: FetchResult, hints: SiteHints | None) -> PageAnalysis:
-        if self._pool is None:
+        if self._workers == 0:
             return self._analyze(fetch, hints)
-        try:
-            return await self._run(fetch, hints)
-        except BrokenProcessPool:
-            pass
-        # every page queued in the pool broke with it: retry them one at a time, so that the
-        # one that kills the worker is known and the others get through
+        pool = self._pool
+        if pool is not None:
+            try:
+                return await self._submit(pool, fetch, hints)
+            except (BrokenProcessPool, OSError):  # OSError: handed to a pool breaking just then
+                if self._pool is pool:
+                    self._pool = None
+                    self._retire(pool)
         async with self._solo:
             for _ in range(SOLO_TRIES):
+                if self._solo_pool is None:
+                    self._solo_pool = self._new_pool(1)
+                pool = self._solo_pool
                 try:
-                    return await self._run(fetch, hints)
+                    return await self._submit(pool, fetch, hints)
                 except BrokenProcessPool:
-                    continue
+                    self._solo_pool = None
+                    self._retire(pool)
         raise CleanerCrashed(fetch.url, "the page kills the clean worker process")
 
-    async def _run(self, fetch: FetchResult, hints: SiteHints | None) -> PageAnalysis:
-        pool = self._pool
-        assert pool is not None
-        try:
-            return await asyncio.get_running_loop().run_in_executor(
-                pool, self._analyze, fetch, hints)
-        except BrokenProcessPool:
-            if self._pool is pool:  # the first of the broken pool's callers replaces it
-                pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
-            raise
+    async def _submit(self, pool: ProcessPoolExecutor, fetch: FetchResult,
+                      hints: SiteHints | None) -> PageAnalysis:
+        return await asyncio.get_running_loop().run_in_executor(pool, self._analyze, fetch,
+                                                                hints)
+
+    def _retire(self, pool: ProcessPoolExecutor) -> None:
+        # shutdown() forgets the pool's processes: note them first, to kill any that the
+        # broken pool failed to stop (one started as it broke), which would hang the exit
+        self._stray.extend((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        for pool in (self._pool, self._solo_pool):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = self._solo_pool = None
+        for process in self._stray:
+            if process.is_alive():
+                process.kill()
+        self._stray.clear()
