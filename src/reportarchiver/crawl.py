@@ -24,7 +24,7 @@ from .config import Config, SiteConfig
 from .encoding import decode_html
 from .errors import FetchError, InvalidURL, ReportArchiverError, RobotsDisallowed
 from .fetch import Fetcher
-from .links import PageLinks, extract_links
+from .links import extract_links
 from .models import SiteHints
 from .session import MIN_REPORT_CHARS, Counters, Session, site_for
 from .store import Archive
@@ -186,19 +186,17 @@ class _Loop:
                 if outcome.failed:
                     raise outcome.failed
                 return outcome.outcome
-            links = PageLinks(analysis.links.links + analysis.links.feeds,
-                              analysis.links.next_links, ())
-            encoding = analysis.cleaned.encoding
+            links, encoding = analysis.links, analysis.cleaned.encoding
         elif links is None:  # an HTML page of a site whose report URLs are known
             decoded = decode_html(result.body, result.charset)
             links = extract_links(decoded.text, result.final_url or url)
-            links = PageLinks(links.links + links.feeds, links.next_links, ())
             encoding = decoded.encoding
         else:
             encoding = ""
         with session.archive.atomic():
             session.archive.save_page(result, encoding=encoding)
-            self._discover(site, links.links, depth, listing=listing_key(url))
+            # feeds a page announces are followed like its links (sitemaps/feeds have none)
+            self._discover(site, links.links + links.feeds, depth, listing=listing_key(url))
         return "list"
 
     def _discover(self, site: SiteConfig, links: Iterable[str], depth: int,

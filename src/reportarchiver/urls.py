@@ -107,7 +107,9 @@ def trap_reason(url: str) -> str | None:
     return None
 
 
-_PAGE_N = re.compile(r"^(?P<stem>.+?)_(?P<n>\d{1,3})(?P<ext>\.s?html?|\.php|\.aspx?|\.jsp)$")
+#: File extensions of numbered pages (``4633_2.html``, ``index_3.php``, …).
+_PAGE_EXT = r"\.(?:s?html?|php|aspx?|jsp)"
+_PAGE_N = re.compile(rf"^(?P<stem>.+?)_(?P<n>\d{{1,3}})(?P<ext>{_PAGE_EXT})$")
 
 
 def first_page_of(url: str) -> tuple[str, int] | None:
@@ -125,8 +127,8 @@ def first_page_of(url: str) -> tuple[str, int] | None:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(m["n"])
 
 
-_LISTING_PAGE_N = re.compile(r"_\d{1,3}(?=(?:\.s?html?|\.php|\.aspx?|\.jsp)$)")
-_INDEX_PAGE = re.compile(r"/(?:index|default)\.(?:s?html?|php|aspx?|jsp)$")
+_LISTING_PAGE_N = re.compile(rf"_\d{{1,3}}(?={_PAGE_EXT}$)")
+_INDEX_PAGE = re.compile(rf"/(?:index|default){_PAGE_EXT}$")
 
 
 def listing_key(url: str) -> str:
