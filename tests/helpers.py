@@ -58,7 +58,7 @@ def analyze_or_die(fetch, hints):
     in a C parser would); importable by worker processes."""
     import os
 
-    from reportarchiver.pipeline import analyze_page
+    from reportarchiver._pipeline import analyze_page
 
     if b"CRASH" in fetch.body:
         os._exit(70)

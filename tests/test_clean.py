@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reportarchiver.clean import clean
+from reportarchiver.clean._clean import clean
 from reportarchiver.models import Cleaned, SiteHints
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"
@@ -97,7 +97,7 @@ def test_fixture_title_is_not_repeated_in_the_body(name):
 
 
 def _metadata_is_placeholder() -> bool:
-    from reportarchiver.metadata import extract_metadata
+    from reportarchiver.metadata._extract import extract_metadata
 
     title = "(河南省)温县人民政府工作报告(2023年1月6日)"
     probe = extract_metadata(title=title, body_text="各位代表:")

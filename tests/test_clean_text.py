@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportarchiver.clean_text import (
+from reportarchiver.clean._text import (
     SECTION_MARKER_RE,
     furniture_names,
     is_boilerplate,

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportarchiver.cli import cli
+from reportarchiver.crawl._lock import crawl_lock
 from reportarchiver.demo.server import SITE_DIR
-from reportarchiver.lock import crawl_lock
 from reportarchiver.models import METADATA_FIELDS
 
 COMMANDS = ["crawl", "ingest", "extract", "reextract", "runs", "browse", "reindex", "demo"]
@@ -89,7 +89,7 @@ def test_crawl_quiet_prints_nothing_unless_something_failed(site, tmp_path):
 DISK_TROUBLE = """
 import sqlite3, sys
 from reportarchiver.cli import cli
-from reportarchiver.store import Archive
+from reportarchiver.store._archive import Archive
 
 def disk_trouble(*args, **kwargs):
     raise sqlite3.OperationalError("disk I/O error")

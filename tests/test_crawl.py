@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from helpers import site_config
-from reportarchiver import frontier
-from reportarchiver.crawl import crawl
+from reportarchiver._reextract import reextract_archive
+from reportarchiver.crawl._loop import crawl
 from reportarchiver.demo.server import SITE_DIR, serve_site
-from reportarchiver.reextract import reextract_archive
-from reportarchiver.store import Archive
+from reportarchiver.store import _frontier as frontier
+from reportarchiver.store._archive import Archive
 
 
 def run(config, archive: Archive, **kw):

@@ -27,11 +27,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from helpers import alive, descendants, fast_crawler, site_config
-from reportarchiver import pipeline
+from reportarchiver import _pipeline as pipeline
 from reportarchiver.config import Config, SiteConfig
-from reportarchiver.crawl import crawl
+from reportarchiver.crawl._loop import crawl
 from reportarchiver.demo.server import serve_site
-from reportarchiver.store import Archive
+from reportarchiver.store._archive import Archive
 
 KILL_LOOPS = int(os.environ.get("RA_KILL_LOOPS", "3"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportarchiver.encoding import codec_for, decode_html, sniff_meta
+from reportarchiver.clean._encoding import codec_for, decode_html, sniff_meta
 
 GBK_ONLY = "朱镕基 王堃 李喆 刘昇 陈珺"
 REPORT = "——2022年12月24日在旅顺口区第十九届人民代表大会第二次会议上 · 各位代表:" + GBK_ONLY

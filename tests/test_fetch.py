@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 
 from helpers import fast_crawler
 from reportarchiver.errors import HTTPStatusError, NetworkError, TooLargeError
-from reportarchiver.fetch import Fetcher
+from reportarchiver.fetch._client import Fetcher
 
 
 def get(url: str, **kw: object):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers import fast_crawler
 from reportarchiver.config import Config
-from reportarchiver.crawl import ingest
+from reportarchiver.crawl._loop import ingest
 from reportarchiver.demo.server import SITE_DIR, serve_site
 
 

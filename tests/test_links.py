@@ -6,13 +6,13 @@ from urllib.parse import urljoin
 
 import pytest
 
-from reportarchiver.links import (
+from reportarchiver._urls import canonicalize
+from reportarchiver.clean._links import (
     extract_links,
     feed_urls,
     report_page_links,
     sitemap_urls,
 )
-from reportarchiver.urls import canonicalize
 
 PAGE = "http://e.com/baogao/db/4633.html?from=list"
 

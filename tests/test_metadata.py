@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportarchiver.cnnum import cn_number, fold
-from reportarchiver.metadata import extract_metadata
+from reportarchiver.metadata._dates import cn_number, fold
+from reportarchiver.metadata._extract import extract_metadata
 from reportarchiver.models import Metadata
 
 # title -> (clean title, kind, province, city, county, report_date, year)

@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import FIXTURES
+from reportarchiver._pipeline import analyze_page, stitch
 from reportarchiver.models import Cleaned, FetchResult, Metadata, Page
-from reportarchiver.pipeline import analyze_page, stitch
-from reportarchiver.search import bigram_text
+from reportarchiver.store._search import bigram_text
 
 URL = "http://127.0.0.1/r/4633.html"
 

@@ -7,7 +7,7 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from reportarchiver.politeness import HostThrottle, parse_retry_after, robots_rules
+from reportarchiver.fetch._politeness import HostThrottle, parse_retry_after, robots_rules
 
 
 class FakeClock:

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from reportarchiver.progress import LiveStatus
+from reportarchiver._progress import LiveStatus
 from test_cli import write_config
 
 

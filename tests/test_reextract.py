@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from helpers import site_config
-from reportarchiver.crawl import crawl
-from reportarchiver.reextract import reextract_archive
+from reportarchiver._reextract import reextract_archive
+from reportarchiver.crawl._loop import crawl
 
 
 def test_reextract_restores_a_body_from_raw_pages_and_records_a_version(site, archive, db_path):

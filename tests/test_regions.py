@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportarchiver.regions import (
+from reportarchiver.metadata._regions import (
     COUNTY_CITY_PROVINCE,
     PREFECTURE_PROVINCE,
     PROVINCES,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from reportarchiver import search
-from reportarchiver.snippet import highlight_html, make_snippet
+from reportarchiver.browse._snippet import highlight_html, make_snippet
+from reportarchiver.store import _search as search
 
 REPORTS_DDL = """CREATE TABLE reports (
     id INTEGER PRIMARY KEY, url TEXT UNIQUE, title TEXT, body_text TEXT, last_checked TEXT)"""

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from reportarchiver import search
 from reportarchiver.errors import StoreError
 from reportarchiver.models import Cleaned, FetchResult, Metadata, Page, Report
-from reportarchiver.store import MIGRATIONS, Archive
+from reportarchiver.store import _search as search
+from reportarchiver.store._archive import MIGRATIONS, Archive
 
 TITLE = "（辽宁省）大连市中山区人民政府工作报告"
 

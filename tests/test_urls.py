@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from reportarchiver._urls import canonicalize, first_page_of, listing_key, trap_reason
 from reportarchiver.errors import InvalidURL
-from reportarchiver.urls import canonicalize, first_page_of, listing_key, trap_reason
 
 
 @pytest.mark.parametrize(("raw", "canonical"), [

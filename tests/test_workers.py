@@ -11,10 +11,10 @@ import textwrap
 import time
 
 from helpers import FIXTURES, alive, analyze_or_die, descendants
+from reportarchiver._pipeline import analyze_page
+from reportarchiver.crawl._workers import PageAnalyzer
 from reportarchiver.errors import CleanerCrashed
 from reportarchiver.models import FetchResult
-from reportarchiver.pipeline import analyze_page
-from reportarchiver.workers import PageAnalyzer
 
 
 def a_fetch() -> FetchResult:
@@ -38,7 +38,7 @@ def test_workers_and_fork_server_exit_when_the_crawler_is_killed(tmp_path):
     script = tmp_path / "crawler.py"
     script.write_text(textwrap.dedent("""
         import asyncio
-        from reportarchiver import workers
+        from reportarchiver.crawl import _workers as workers
         from reportarchiver.models import FetchResult
 
         if __name__ == "__main__":
@@ -104,7 +104,7 @@ def test_many_crashing_pages_among_many_fail_alone_and_the_process_exits(tmp_pat
         from helpers import FIXTURES, analyze_or_die
         from reportarchiver.errors import CleanerCrashed
         from reportarchiver.models import FetchResult
-        from reportarchiver.workers import PageAnalyzer
+        from reportarchiver.crawl._workers import PageAnalyzer
 
         if __name__ == "__main__":
             body = sorted((FIXTURES / "clean").glob("*.html"))[0].read_bytes()

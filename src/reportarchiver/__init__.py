@@ -12,7 +12,7 @@ The library API (the ``reportarchiver`` command is a thin layer over it)::
 
 from .clean import clean
 from .config import Config, CrawlerConfig, SiteConfig, load_config
-from .crawl import IngestResult, RunSummary, crawl, ingest
+from .crawl import IngestResult, RunSummary, crawl, crawl_lock, ingest
 from .errors import (
     ConfigError,
     FetchError,
@@ -20,7 +20,6 @@ from .errors import (
     LockedError,
     ReportArchiverError,
 )
-from .lock import crawl_lock
 from .models import Cleaned, Metadata, Report, SiteHints
 from .store import Archive
 

@@ -44,7 +44,7 @@ def _load(config_path: Path | None, db_path: Path | None) -> Config:
 @contextmanager
 def _archive(path: Path) -> Iterator[Any]:
     """Open the archive, turning an unopenable file into one error line (exit 1)."""
-    from .store import Archive
+    from .store._archive import Archive
 
     try:
         archive = Archive(path)
@@ -82,10 +82,10 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
     Quiet when not on a terminal (cron): one summary line, details with -v; nothing at all
     with -q unless something went wrong.
     """
-    from .crawl import crawl as run_crawl
-    from .lock import crawl_lock
-    from .progress import LiveStatus
-    from .store import Archive
+    from ._progress import LiveStatus
+    from .crawl._lock import crawl_lock
+    from .crawl._loop import crawl as run_crawl
+    from .store._archive import Archive
 
     config = _load(config_path, db_path)
     try:
@@ -127,7 +127,7 @@ def ingest(config_path: Path | None, db_path: Path | None, urls: tuple[str, ...]
     One line per URL; a bad URL gets an error line and the others are still ingested.
     Exits 1 if any URL failed.
     """
-    from .crawl import ingest as run_ingest
+    from .crawl._loop import ingest as run_ingest
 
     config = _load(config_path, db_path)
     todo = [u.strip() for u in _expand_stdin(urls) if u.strip()]
@@ -177,7 +177,7 @@ def extract(source: str, url: str, fmt: str, config_path: Path | None) -> None:
 @click.option("--site", default=None, help="Only this site's reports.")
 def reextract(config_path: Path | None, db_path: Path | None, site: str | None) -> None:
     """Re-run the cleaner over the stored raw pages (no network); changed bodies get versions."""
-    from .reextract import reextract_archive
+    from ._reextract import reextract_archive
 
     config = _load(config_path, db_path)
     with _archive(config.database) as archive:
@@ -230,7 +230,7 @@ def browse(config_path: Path | None, db_path: Path | None, port: int, open_brows
 @db_option
 def reindex(config_path: Path | None, db_path: Path | None) -> None:
     """Rebuild the full-text search index from the stored reports."""
-    from . import search
+    from .store import _search as search
 
     config = _load(config_path, db_path)
     with _archive(config.database) as archive, archive.atomic():
@@ -244,8 +244,8 @@ def reindex(config_path: Path | None, db_path: Path | None) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="One line per URL.")
 def demo(config_path: Path | None, db_path: Path | None, verbose: bool) -> None:
     """Serve the bundled sample site on 127.0.0.1 and crawl it into the archive."""
+    from ._progress import LiveStatus
     from .demo.run import run_demo
-    from .progress import LiveStatus
 
     config = _load(config_path, db_path)
     status = LiveStatus(verbose=verbose)

@@ -6,12 +6,12 @@ import asyncio
 import sys
 from pathlib import Path
 
+from ._pipeline import clean_page
+from ._urls import canonicalize
 from .config import Config
+from .crawl._session import site_for
 from .errors import FetchError, InvalidURL, ReportArchiverError
 from .models import Cleaned, SiteHints
-from .pipeline import clean_page
-from .session import site_for
-from .urls import canonicalize
 
 
 class ExtractError(ReportArchiverError):
@@ -24,14 +24,14 @@ def extract_text(html: bytes, url: str = "") -> str:
     The shape a text-extraction benchmark expects (``score.py --extractor
     reportarchiver.extract:extract_text``).
     """
-    from .clean import clean
+    from .clean._clean import clean
 
     return clean(html, url).text
 
 
 def extract_source(source: str, url: str, config: Config) -> tuple[Cleaned, str]:
     """Clean ``source`` ('-', a file path or an http(s) URL); returns (cleaned, page URL)."""
-    from .clean import clean
+    from .clean._clean import clean
 
     if source.lower().startswith(("http://", "https://")):
         return _extract_url(source, config)
@@ -44,7 +44,7 @@ def extract_source(source: str, url: str, config: Config) -> tuple[Cleaned, str]
 
 
 def _extract_url(source: str, config: Config) -> tuple[Cleaned, str]:
-    from .fetch import Fetcher
+    from .fetch._client import Fetcher
 
     try:
         url = canonicalize(source)

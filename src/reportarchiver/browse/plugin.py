@@ -17,8 +17,8 @@ from datasette import hookimpl
 from datasette.utils import urlsafe_components
 from markupsafe import Markup
 
-from .. import search
-from ..snippet import MARK_START, highlight_html, make_snippet
+from ..store import _search as search
+from ._snippet import MARK_START, highlight_html, make_snippet
 from .diff import unified_diff
 from .report_page import diff_view, report_context
 

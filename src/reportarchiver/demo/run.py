@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from ..config import Config, CrawlerConfig, SiteConfig
-from ..crawl import ProgressFn, RunSummary, crawl
-from ..lock import crawl_lock
-from ..store import Archive
+from ..crawl._lock import crawl_lock
+from ..crawl._loop import ProgressFn, RunSummary, crawl
+from ..store._archive import Archive
 from .server import SITE_DIR, start_site
 
 #: Report pages of the sample site: /{section}/{region}/{id}.html (later pages are {id}_{n}).

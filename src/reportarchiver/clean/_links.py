@@ -12,8 +12,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .errors import InvalidURL
-from .urls import canonicalize, first_page_of
+from .._urls import canonicalize, first_page_of
+from ..errors import InvalidURL
 
 _NEXT_TEXT = re.compile(r"^\s*(下一页|下页|后一页|next(\s+page)?|›|»|>)\s*$", re.IGNORECASE)
 _SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "#", "data:")

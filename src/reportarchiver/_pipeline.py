@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from .clean import clean
-from .links import PageLinks, extract_links
+from .clean._clean import clean
+from .clean._links import PageLinks, extract_links
 from .models import Cleaned, FetchResult, Page, Report, SiteHints
-from .search import bigram_text
+from .store._search import bigram_text
 
 
 class PageAnalysis(NamedTuple):

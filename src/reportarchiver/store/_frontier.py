@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from .urls import host_of
+from .._urls import host_of
 
 #: The longest wait before a URL that keeps failing is tried again, in days.
 MAX_RETRY_DAYS = 30

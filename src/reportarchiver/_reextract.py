@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ._pipeline import clean_page, stitch
 from .config import Config
+from .crawl._session import site_for
 from .models import FetchResult, Page
-from .pipeline import clean_page, stitch
-from .session import site_for
-from .store import Archive
+from .store._archive import Archive
 
 
 def reextract_archive(archive: Archive, config: Config, *, site: str | None = None

@@ -19,17 +19,17 @@ from typing import Any
 
 import httpx
 
-from . import frontier
-from .config import Config, SiteConfig
-from .encoding import decode_html
-from .errors import FetchError, InvalidURL, ReportArchiverError, RobotsDisallowed
-from .fetch import Fetcher
-from .links import extract_links
-from .models import SiteHints
-from .session import MIN_REPORT_CHARS, Counters, Session, site_for
-from .store import Archive
-from .urls import canonicalize, first_page_of, host_of, listing_key, origin_of, trap_reason
-from .workers import PageAnalyzer
+from .._urls import canonicalize, first_page_of, host_of, listing_key, origin_of, trap_reason
+from ..clean._encoding import decode_html
+from ..clean._links import extract_links
+from ..config import Config, SiteConfig
+from ..errors import FetchError, InvalidURL, ReportArchiverError, RobotsDisallowed
+from ..fetch._client import Fetcher
+from ..models import SiteHints
+from ..store import _frontier as frontier
+from ..store._archive import Archive
+from ._session import MIN_REPORT_CHARS, Counters, Session, site_for
+from ._workers import PageAnalyzer
 
 #: Writes of the crawl loop are committed in groups this often: a kill -9 loses at most this
 #: much work (redone by the next run), and each page no longer pays for four commits.

@@ -10,8 +10,8 @@ dropped one by one, and an end-of-article marker ("相关阅读", "Comments") cu
 
 from __future__ import annotations
 
-from .clean_dom import Block, Box
-from .clean_text import (
+from ._dom import Block, Box
+from ._text import (
     INFO_LABEL_RE,
     SECTION_MARKER_RE,
     is_boilerplate,

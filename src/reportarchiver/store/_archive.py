@@ -21,9 +21,9 @@ from typing import Any
 
 import sqlite_utils
 
-from . import search
-from .errors import StoreError
-from .models import METADATA_FIELDS, FetchResult, Report
+from ..errors import StoreError
+from ..models import METADATA_FIELDS, FetchResult, Report
+from . import _search as search
 
 BUSY_TIMEOUT_MS = 30_000
 

@@ -22,13 +22,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .clean_dom import Block, Box, linearize, read_hints
-from .clean_prune import parse, prune
-from .clean_render import group, mark_layout_tables, to_html, to_text
-from .clean_score import choose_container, measure, select
-from .clean_text import normalize
-from .encoding import decode_html
-from .models import Cleaned, Metadata, SiteHints
+from ..models import Cleaned, Metadata, SiteHints
+from ._dom import Block, Box, linearize, read_hints
+from ._encoding import decode_html
+from ._prune import parse, prune
+from ._render import group, mark_layout_tables, to_html, to_text
+from ._score import choose_container, measure, select
+from ._text import normalize
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser
@@ -114,7 +114,7 @@ def _gc_paused() -> Iterator[None]:
 def _call_metadata(page: _Page, url: str) -> Metadata:
     try:
         # imported here so that a broken metadata module costs the metadata, not the body
-        from .metadata import extract_metadata
+        from ..metadata._extract import extract_metadata
 
         return extract_metadata(
             title=page.title, h1=page.h1, body_text=page.text, page_text=page.page_text,

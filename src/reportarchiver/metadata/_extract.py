@@ -43,7 +43,8 @@ from __future__ import annotations
 
 import re
 
-from .cnnum import (
+from ..models import Metadata
+from ._dates import (
     DASHES,
     MONTH_DAY,
     YEAR,
@@ -54,8 +55,7 @@ from .cnnum import (
     fold,
     published_and_source,
 )
-from .models import Metadata
-from .regions import Place, parse_place
+from ._regions import Place, parse_place
 
 HEAD_CHARS = 3000  # the report header and the opening "一、2022年工作回顾" sit well inside this
 PAGE_HEAD_CHARS = 6000  # "发布日期"/"来源" lines are above the body on nearly every template...

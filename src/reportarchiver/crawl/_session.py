@@ -7,17 +7,17 @@ from __future__ import annotations
 import asyncio
 from dataclasses import asdict, dataclass, field
 
-from . import frontier
-from .config import Config, SiteConfig
-from .errors import FetchError, RobotsDisallowed
-from .fetch import Fetcher
-from .links import PageLinks, feed_urls, report_page_links, sitemap_urls
-from .models import FetchResult, Page, SiteHints
-from .pipeline import PageAnalysis, stitch
-from .politeness import RobotsRules, robots_rules
-from .store import Archive
-from .urls import host_of, origin_of
-from .workers import PageAnalyzer
+from .._pipeline import PageAnalysis, stitch
+from .._urls import host_of, origin_of
+from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
+from ..config import Config, SiteConfig
+from ..errors import FetchError, RobotsDisallowed
+from ..fetch._client import Fetcher
+from ..fetch._politeness import RobotsRules, robots_rules
+from ..models import FetchResult, Page, SiteHints
+from ..store import _frontier as frontier
+from ..store._archive import Archive
+from ._workers import PageAnalyzer
 
 MAX_REPORT_PAGES = 100
 #: Without a report_pattern, a page whose cleaned body is at least this long is a report.

@@ -22,11 +22,11 @@ from tenacity import (
     wait_random,
 )
 
-from .config import CrawlerConfig
-from .errors import FetchError, HTTPStatusError, InvalidURL, NetworkError, TooLargeError
-from .models import FetchResult
-from .politeness import HostThrottle, parse_retry_after
-from .urls import host_of
+from .._urls import host_of
+from ..config import CrawlerConfig
+from ..errors import FetchError, HTTPStatusError, InvalidURL, NetworkError, TooLargeError
+from ..models import FetchResult
+from ._politeness import HostThrottle, parse_retry_after
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urljoin, urlsplit
 
-from .clean_dom import Block, Box
-from .clean_text import collapse_spaces
+from ._dom import Block, Box
+from ._text import collapse_spaces
 
 _MAX_CELL_BLOCKS = 4  # a "cell" holding more paragraphs than this is a layout column
 _MAX_CELL_CHARS = 400

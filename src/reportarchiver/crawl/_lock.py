@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import LockedError
+from ..errors import LockedError
 
 
 def lock_path(db_path: Path) -> Path:

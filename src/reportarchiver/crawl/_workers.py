@@ -21,9 +21,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .errors import CleanerCrashed
-from .models import FetchResult, SiteHints
-from .pipeline import PageAnalysis, analyze_page
+from .._pipeline import PageAnalysis, analyze_page
+from ..errors import CleanerCrashed
+from ..models import FetchResult, SiteHints
 
 #: How often a worker checks that the crawler is alive where pidfds are missing, in seconds.
 WATCH_INTERVAL = 0.5
@@ -90,7 +90,7 @@ class PageAnalyzer:
     @staticmethod
     def _new_pool(workers: int) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["reportarchiver.pipeline"])
+        context.set_forkserver_preload(["reportarchiver._pipeline"])
         return ProcessPoolExecutor(workers, mp_context=context,
                                    initializer=_exit_with, initargs=(os.getpid(),))
 

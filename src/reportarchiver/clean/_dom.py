@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborNode
 
-from .clean_text import furniture_names
+from ._text import furniture_names
 
 # Semantic page furniture; ARIA roles say the same on div-only sites.
 _FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
