@@ -10,7 +10,7 @@ import pytest
 
 from helpers import FIXTURES
 from reportarchiver.demo.server import SiteServer, serve_site
-from reportarchiver.store._archive import Archive
+from reportarchiver.store import Archive
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def analyze_or_die(fetch, hints):
+def analyze_or_die(fetch, hints, *, body=True):
     """A clean worker's job that kills its process on pages containing ``CRASH`` (as a crash
     in a C parser would); importable by worker processes."""
     import os
@@ -62,4 +62,4 @@ def analyze_or_die(fetch, hints):
 
     if b"CRASH" in fetch.body:
         os._exit(70)
-    return analyze_page(fetch, hints)
+    return analyze_page(fetch, hints, body=body)

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportarchiver.clean._clean import clean
+from reportarchiver.clean import clean
 from reportarchiver.models import Cleaned, SiteHints
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"
