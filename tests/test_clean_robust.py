@@ -109,3 +109,22 @@ def test_deep_nesting_is_cleaned_quickly(levels, seconds):
     result = clean(page)
     assert "深层正文" in result.text
     assert time.perf_counter() - start < seconds
+
+
+@pytest.mark.parametrize("hint", ["*", "html", ":root", "html, body", "div, p"])
+def test_a_drop_selector_matching_the_document_element_or_nested_nodes_fails_nothing(hint,
+                                                                                      caplog):
+    page = ("<html><body><div><p>各位代表：现在我代表区人民政府向大会报告工作。</p></div>"
+            "</body></html>")
+    with caplog.at_level(logging.WARNING, logger="reportarchiver.clean"):
+        clean(page, hints=SiteHints(drop_selectors=(hint,)))
+    assert [r for r in caplog.records if "cleaner failed" in r.getMessage()] == []
+
+
+def test_a_hidden_document_element_and_nested_hidden_blocks_fail_nothing(caplog):
+    page = ('<html hidden><body><div hidden><p hidden>藏起来的字。</p></div>'
+            '<p>各位代表：现在我代表区人民政府向大会报告工作，请予审议。</p></body></html>')
+    with caplog.at_level(logging.WARNING, logger="reportarchiver.clean"):
+        result = clean(page)
+    assert [r for r in caplog.records if "cleaner failed" in r.getMessage()] == []
+    assert "藏起来" not in result.text
