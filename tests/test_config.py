@@ -88,7 +88,9 @@ def test_the_default_include_is_the_start_hosts() -> None:
     config = parse_config({"sites": [{"name": "a", "start_urls": ["http://A.test/x/"]}]})
     site = config.sites[0]
     assert site.follows("http://a.test/y.html")
+    assert site.follows("https://a.test/y.html")  # a site moving to https stays in scope
     assert not site.follows("http://b.test/y.html")
+    assert not site.follows("http://a.test.evil.example/y.html")
 
 
 def test_exclude_wins_over_include() -> None:

@@ -68,8 +68,13 @@ class CrawlerConfig:
     per_host_concurrency: int = _setting(1, "Requests in flight to one host.", min=1, max=100)
     timeout_seconds: float = _setting(
         30.0, "Connect/read timeout of one request, in seconds.", min=0.1, max=3600)
+    deadline_seconds: float = _setting(
+        300.0, "Total time one request may take, headers and body, in seconds (a server that "
+        "sends a byte a second cannot hold the crawl); not retried.", min=1, max=86400)
     max_pages: int = _setting(
-        0, "Fetches per run; 0 = no limit. What is left stays queued for the next run.", min=0)
+        0, "Requests per run, every one counted (failures, retries, redirects, robots.txt); "
+        "no new URL is started past it, the ones in flight finish. 0 = no limit. What is "
+        "left stays queued for the next run.", min=0)
     respect_robots: bool = _setting(
         True, "Obey robots.txt: Allow/Disallow for our user agent, Crawl-delay, Sitemap lines.")
     max_attempts: int = _setting(
@@ -77,7 +82,8 @@ class CrawlerConfig:
         "other 4xx).", min=1, max=20)
     max_retry_after_seconds: float = _setting(
         600.0, "Cap in seconds on a server's Retry-After (429/503) before the next request to "
-        "that host.", min=0, max=86400)
+        "that host. A host whose robots.txt asks for a larger Crawl-delay is skipped for the "
+        "run (recorded).", min=0, max=86400)
     recheck_days: float = _setting(
         7.0, "Re-check an archived report when its last check is older than this many days; "
         "0 = every run. List pages, sitemaps and feeds are re-checked every run.", min=0,
@@ -87,9 +93,11 @@ class CrawlerConfig:
         "through one listing (index.html, index_2.html, … index_999.html) does not count as a "
         "hop.", min=0, max=1000)
     max_response_bytes: int = _setting(
-        10_000_000, "Body size cap in bytes, enforced while streaming (decompressed size, so "
-        "gzip bombs stop too).", min=1)
-    max_redirects: int = _setting(10, "Redirects followed per request.", min=0, max=100)
+        10_000_000, "Body size cap in bytes, enforced while streaming after every "
+        "content-encoding layer (so gzip bombs, stacked ones too, stop at it).", min=1)
+    max_redirects: int = _setting(
+        10, "Redirects followed per request; every hop is checked against the site's scope "
+        "and robots.txt and paced by its host's delay.", min=0, max=100)
     clean_workers: int = _setting(
         1, "Worker processes that clean pages while the crawler fetches and stores (cleaning "
         "is the CPU-heavy part; one worker uses a second core). 0 = clean in the crawling "
@@ -297,8 +305,10 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
             value = _strings(value, key, where)
         values[setting.name] = _SITE_CHECKS.get(setting.name, _keep)(value, key, where)
     starts = values["start_urls"]
-    include = values["include"] or tuple(  # default scope: the start URLs' hosts
-        re.compile("^" + re.escape(_origin(u)) + "/") for u in starts)
+    # default scope: the start URLs' hosts, by either scheme (sites move to https and
+    # redirect there; a redirect out of scope is refused)
+    include = values["include"] or tuple(dict.fromkeys(
+        re.compile("^https?://" + re.escape(_host(u)) + "/") for u in starts))
     return SiteConfig(
         name=values["name"],
         start_urls=starts,
@@ -355,9 +365,8 @@ _SITE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
 }
 
 
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme.lower()}://{rest.split('/', 1)[0].lower()}"
+def _host(url: str) -> str:
+    return url.partition("://")[2].split("/", 1)[0].lower()
 
 
 def _strings(items: list[Any], key: str, where: str) -> tuple[str, ...]:

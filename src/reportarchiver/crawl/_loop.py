@@ -81,8 +81,10 @@ class _Loop:
         return self.session.archive
 
     def budget_left(self) -> bool:
-        fetched = self.session.counters.fetched + len(self.in_flight)
-        return not self.limit or fetched < self.limit
+        """``max_pages`` counts every request sent (failures, retries, redirects, robots.txt)
+        and each URL in flight as one more: no URL is started past it."""
+        used = self.session.fetcher.requests + len(self.in_flight)
+        return not self.limit or used < self.limit
 
     async def run(self) -> None:
         try:

@@ -14,7 +14,7 @@ from .._pipeline import PageAnalysis, stitch
 from .._urls import host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
-from ..errors import FetchError, PageError, RobotsDisallowed
+from ..errors import FetchError, OutOfScope, PageError, RobotsDisallowed
 from ..fetch import Fetcher, RobotsRules, robots_rules
 from ..models import FetchResult, Page
 from ..store import Archive
@@ -118,7 +118,7 @@ class Session:
         self.archive.record_error(self.run_id, exc)
 
     async def _list(self, url: str, site: SiteConfig, kind: str) -> PageOutcome:
-        result, modified = await self.fetch_page(url)
+        result, modified = await self.fetch_page(url, site)
         if not modified:
             return PageOutcome(url, "done", kind, "unchanged")
         links = _feed_links(result)
@@ -153,9 +153,9 @@ class Session:
         if first is not None:
             result, analysis = first
         else:
-            result, modified = await self.fetch_page(url)
+            result, modified = await self.fetch_page(url, site)
             if not modified:
-                unchanged = await self._all_pages_unchanged(url, fetched)
+                unchanged = await self._all_pages_unchanged(url, site, fetched)
                 if unchanged is not None:
                     return unchanged
         pages, links, failed = await self._fetch_pages(url, result, site, fetched, analysis)
@@ -172,7 +172,7 @@ class Session:
         return PageOutcome(url, "failed" if failed else "done", "report", outcome,
                            report.metadata.title, report.page_count, links, error=failed)
 
-    async def _all_pages_unchanged(self, url: str,
+    async def _all_pages_unchanged(self, url: str, site: SiteConfig,
                                    fetched: dict[str, FetchResult]) -> PageOutcome | None:
         """When page 1 was a 304: check the stored later pages the same way. Pages fetched
         on the way are kept in ``fetched`` so that a changed report is not fetched twice."""
@@ -181,7 +181,7 @@ class Session:
             return None  # an incomplete report is fetched whole again
         changed = False
         for page_url in self.archive.report_pages(url)[1:]:
-            result, modified = await self.fetch_page(page_url)
+            result, modified = await self.fetch_page(page_url, site)
             fetched[page_url] = result
             changed = changed or modified
         if changed:
@@ -207,7 +207,7 @@ class Session:
             number, page_url = pending[0]
             done.add(page_url)
             try:
-                result = fetched.get(page_url) or (await self.fetch_page(page_url))[0]
+                result = fetched.get(page_url) or (await self.fetch_page(page_url, site))[0]
             except FetchError as exc:
                 return pages, analysis.links.links, exc
             more = await self.analyze(result, site.hints)
@@ -218,11 +218,22 @@ class Session:
 
     # -- fetching -----------------------------------------------------------------------------
 
-    async def fetch_page(self, url: str) -> tuple[FetchResult, bool]:
-        """Fetch with a conditional GET. On 304 the stored body is returned, modified False."""
+    async def fetch_page(self, url: str, site: SiteConfig) -> tuple[FetchResult, bool]:
+        """Fetch with a conditional GET. On 304 the stored body is returned, modified False.
+
+        robots.txt is obeyed for the URL and for every redirect target, and a redirect out
+        of the site's scope is refused (:class:`OutOfScope`).
+        """
         await self.check_allowed(url)
+
+        async def check_hop(target: str) -> None:
+            if not site.follows(target):
+                raise OutOfScope(url, f"redirected out of the site's scope to {target}")
+            await self.check_allowed(target)
+
         etag, last_modified = self.archive.page_validators(url)
-        result = await self.fetcher.get(url, etag=etag, last_modified=last_modified)
+        result = await self.fetcher.get(url, etag=etag, last_modified=last_modified,
+                                        check=check_hop)
         self.counters.fetched += 1
         stored = self.archive.stored_page(url) if result.status == 304 else None
         if stored is not None:
@@ -245,12 +256,17 @@ class Session:
             rules = robots_rules(result.status, result.body)
         except FetchError as exc:
             rules = robots_rules(None, b"", exc.message)
+        delay = rules.crawl_delay(self.config.crawler.user_agent)
+        cap = self.config.crawler.max_retry_after_seconds
+        if delay and delay > cap:  # a host that wants hours between requests is not crawled
+            rules = RobotsRules(None, allow_all=False, reason=(
+                f"robots.txt asks for Crawl-delay {delay:g} s, more than "
+                f"max_retry_after_seconds = {cap:g}: host skipped this run"))
+        elif delay:
+            self.fetcher.throttle.set_min_delay(host_of(origin), delay)
         if rules.reason and not rules.allow_all:
             self.archive.record_error(self.run_id,
                                       RobotsDisallowed(origin + "/robots.txt", rules.reason))
-        delay = rules.crawl_delay(self.config.crawler.user_agent)
-        if delay:
-            self.fetcher.throttle.set_min_delay(host_of(origin), delay)
         return rules
 
     async def check_allowed(self, url: str) -> None:
