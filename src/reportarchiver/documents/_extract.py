@@ -7,7 +7,10 @@ it; ZIP containers are checked and repacked under the same byte budget first (``
 
 from __future__ import annotations
 
+import olefile
+
 from ._model import MAX_BYTES, MAX_CHARS, MAX_PAGES, MAX_SECONDS, DocumentText, Limits
+from ._sniff import OLE_MAGIC
 
 _NO_TEXT = {
     "ofd": "no text extractor for OFD",
@@ -41,6 +44,8 @@ def extract_document(
                                         f"the {max_bytes:,}-byte limit")
     if not body.strip():
         return DocumentText(kind, error="empty body")
+    if kind in ("docx", "xlsx") and body.startswith(OLE_MAGIC):
+        return DocumentText(kind, error=_ole_ooxml(body, kind))
     reader = _READERS.get(kind)
     if reader is None:
         return DocumentText(kind, error=_NO_TEXT.get(kind, f"unknown document kind {kind!r}"))
@@ -52,6 +57,19 @@ def extract_document(
         return DocumentText(kind, error=f"{kind.upper()} is nested too deeply to read")
     except Exception as exc:  # a library's own exception on a damaged file
         return DocumentText(kind, error=f"damaged {kind.upper()}: {_one_line(exc)}")
+
+
+def _ole_ooxml(body: bytes, kind: str) -> str:
+    """Why an OLE2 file announced as DOCX/XLSX has no text: Office keeps a password-protected
+    OOXML file as an ``EncryptedPackage`` stream inside an OLE2 container."""
+    try:
+        with olefile.OleFileIO(body) as ole:
+            encrypted = ole.exists("EncryptedPackage")
+    except Exception:
+        encrypted = False
+    if encrypted:
+        return f"encrypted {kind.upper()}: a password is needed to open it"
+    return f"not a {kind.upper()}: an OLE2 (Office 97-2003) file"
 
 
 def _one_line(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ from ._model import DocumentText, LimitExceeded, Limits
 from ._text import TextBuilder, first_lines_title, normalize, normalize_row, property_title
 from ._zipcheck import ZipProblem, repack
 
-_DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表|表)\s*\d+$", re.IGNORECASE)
+_DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 ROWS_PER_TIME_CHECK = 500
 
 
