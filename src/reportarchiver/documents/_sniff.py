@@ -38,6 +38,7 @@ _BINARY_MAGICS = (  # archives, media and the like: "other", however they are la
     b"Rar!\x1a\x07", b"7z\xbc\xaf\x27\x1c", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"{\\rtf",
     b"%!PS", b"ID3", b"OggS", b"fLaC", b"\x1aE\xdf\xa3", b"MZ", b"\x7fELF", b"wOFF", b"wOF2",
 )
+_TRUNCATED_MAGICS = (OLE_MAGIC, PDF_MAGIC, *ZIP_MAGICS, *_IMAGE_MAGICS)
 _EXTENSION = re.compile(r"\.([a-z0-9]{2,5})$")
 _EXTENSION_KINDS = {
     "pdf": "pdf", "doc": "doc", "dot": "doc", "docx": "docx", "xls": "xls", "xlt": "xls",
@@ -105,6 +106,8 @@ def _magic_kind(body: bytes, head: bytes, declared: str) -> str:
         return "image"  # BMP: the two reserved words after the size are zero
     if head.startswith(_BINARY_MAGICS):
         return "other"
+    if len(head) < len(OLE_MAGIC) and any(m.startswith(head) for m in _TRUNCATED_MAGICS):
+        return declared if declared in DOCUMENT_KINDS else "other"  # cut inside its signature
     return ""
 
 
