@@ -45,8 +45,8 @@ def join_lines(previous: str, line: str) -> str:
         return previous
     if _CJK_CHAR.match(previous[-1]) or _CJK_CHAR.match(line[0]):
         return previous + line
-    if previous.endswith("-") and previous[-2:-1].isalpha() and line[0].islower():
-        return previous[:-1] + line  # a word hyphenated at the line end
+    if previous.endswith("-"):
+        return previous + line  # "self-" + "reliance": a hyphen at the line end stays
     return previous + " " + line
 
 
@@ -121,7 +121,7 @@ _TITLE_CONTINUES = re.compile(r"^(?:的|和|及|与|暨|（|\(|草案|报告|决
 _SENTENCE_END = re.compile(r"[。！？；：:!?;]$")
 # Header lines that follow a title and are not part of it.
 _AFTER_TITLE = re.compile(
-    r"^(?:[—–-]{1,2}|（\d{4}|\(\d{4}|\d{4}\s*年|各位代表|[^，。]{0,20}[:：]$)"
+    r"^(?:[—–-]{1,2}|（\d{4}|\(\d{4}|\d{4}\s*年\s*\d{1,2}\s*月|各位代表|[^，。]{0,20}[:：]$)"
 )
 _FILE_TITLE = re.compile(
     r"^(?:microsoft\s+(?:word|excel)\s*-\s*|wps\s*文字\s*-\s*)|\.(?:docx?|xlsx?|wps|et|pdf|rtf)$",
@@ -152,12 +152,15 @@ def property_title(value: str) -> str:
 def first_lines_title(text: str) -> str:
     """The title a document's text opens with: its first real line, with the line that
     finishes it when the title wraps ("关于…预算执行情况" + "和2023年预算草案的报告")."""
-    lines = [normalize(line) for line in text[:4000].splitlines()]
+    lines = ["\t".join(normalize(cell) for cell in line.split("\t"))
+             for line in text[:4000].splitlines()]
     lines = [line for line in lines if line][: _TITLE_LINES + 4]
     start = next((i for i, line in enumerate(lines) if not _NOT_TITLE.match(line)), None)
     if start is None:
         return ""
-    title = lines[start].split("\t", 1)[0]
+    title = lines[start]
+    if "\t" in title:
+        return ""  # a table's header row names columns, not the document
     if len(title) > TITLE_CHARS or (_SENTENCE_END.search(title) and len(title) > 30):
         return ""
     for line in lines[start + 1 : start + _TITLE_LINES]:
