@@ -6,6 +6,7 @@ import io
 import struct
 import tracemalloc
 import zipfile
+import zlib
 from pathlib import Path
 
 import olefile
@@ -154,6 +155,41 @@ def test_a_billion_laughs_docx_does_not_expand_entities() -> None:
             target.writestr(item, data)
     doc = extract_document(out.getvalue(), "docx")
     assert len(doc.text) < 1000
+
+
+def flate_pdf(content_size: int) -> bytes:
+    """A one-page PDF whose content stream, "Hello" and spaces, inflates to ``content_size``."""
+    inflater = zlib.compressobj(9)
+    stream = inflater.compress(b"BT /F1 12 Tf 72 712 Td (Hello) Tj ET\n")
+    stream += inflater.compress(b" " * content_size) + inflater.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+
+
+def test_a_small_pdf_whose_content_stream_is_within_limits_is_read() -> None:
+    assert extract_document(flate_pdf(100_000), "pdf", max_bytes=1_000_000).text == "Hello"
+
+
+def test_a_pdf_bomb_is_refused_before_pdfium_inflates_it() -> None:
+    body = flate_pdf(20_000_000)  # 20 KB that inflate to 20 MB
+    doc, peak = peak_memory(lambda: extract_document(body, "pdf", max_bytes=1_000_000))
+    assert (doc.text, doc.error) == ("", "PDF streams expand past the byte limit")
+    assert peak < 5_000_000
 
 
 def word_document_patched(tmp_path: Path, offset: int, value: bytes) -> bytes:

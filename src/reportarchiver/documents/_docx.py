@@ -27,7 +27,7 @@ _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtCon
 def extract_docx(body: bytes, limits: Limits) -> DocumentText:
     """The text of a DOCX file."""
     try:
-        package = repack(body, limits.max_bytes)
+        package = repack(body, limits.max_expanded)
     except (ZipProblem, LimitExceeded) as exc:
         return DocumentText("docx", error=f"DOCX: {exc}")
     try:

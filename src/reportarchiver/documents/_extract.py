@@ -1,8 +1,12 @@
 """One entry point for every document kind: bytes and a kind in, :class:`DocumentText` out.
 
 Never raises.  A library's exception on a damaged file becomes ``error`` (one line, naming the
-kind and what went wrong); anything larger than ``max_bytes`` is refused before a library sees
-it; ZIP containers are checked and repacked under the same byte budget first (``_zipcheck``).
+kind and what went wrong).  Bounded before a library sees the bytes: a file larger than
+``max_bytes`` is refused; what its compressed parts expand to is measured under a budget of
+``EXPANSION`` times ``max_bytes`` (ZIP entries of DOCX/XLSX in ``_zipcheck``, PDF Flate streams
+in ``_pdfcheck``, one PDF stream at most ``max_bytes``); pages, sheets, characters and seconds
+are checked as the text is read.  What no check here can bound (PDFium's own parse of a
+hostile file) is left to the worker process's memory limit and the crawl's crash containment.
 """
 
 from __future__ import annotations
@@ -33,10 +37,11 @@ def extract_document(
 ) -> DocumentText:
     """Return the text of a document file of ``kind`` (as :func:`sniff` names it).
 
-    ``max_bytes`` caps the file and what its compressed parts expand to, ``max_pages`` the PDF
-    pages or workbook sheets read, ``max_chars`` the text kept, ``max_seconds`` the time spent
-    (checked between pages, sheets and rows).  Never raises: a damaged, encrypted, truncated or
-    oversized file gives ``DocumentText(error=...)`` with whatever text was read before.
+    ``max_bytes`` caps the file (and, times ``EXPANSION``, what its compressed parts expand
+    to), ``max_pages`` the PDF pages or workbook sheets read, ``max_chars`` the text kept,
+    ``max_seconds`` the time spent (checked between pages, sheets and rows).  Never raises: a
+    damaged, encrypted, truncated or oversized file gives ``DocumentText(error=...)`` with
+    whatever text was read before.
     """
     limits = Limits(max_bytes, max_pages, max_chars, max_seconds)
     if len(body) > max_bytes:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-MAX_BYTES = 64 * 1024 * 1024  # of the file, and of what its ZIP entries decompress to
+MAX_BYTES = 64 * 1024 * 1024  # of the file
+# What a file's compressed parts may expand to, as a multiple of max_bytes: ZIP entries of
+# DOCX/XLSX and the Flate streams PDFium inflates to read text.  Real files stay far below:
+# a DOCX's styles inflate 20-fold, but a whole 38 KB DOCX to 0.8 MB.
+EXPANSION = 4
 MAX_PAGES = 2000  # PDF pages or workbook sheets read
 MAX_CHARS = 4 * 1024 * 1024  # of text kept: a 1,000-page report is about 1.5 million
 MAX_SECONDS = 60.0  # checked between pages, sheets and rows, not inside a library call
@@ -48,6 +52,11 @@ class Limits:
     max_pages: int = MAX_PAGES
     max_chars: int = MAX_CHARS
     max_seconds: float = MAX_SECONDS
+
+    @property
+    def max_expanded(self) -> int:
+        """Bytes a file's compressed parts may expand to in all."""
+        return self.max_bytes * EXPANSION
 
 
 class LimitExceeded(Exception):

@@ -14,8 +14,8 @@ processes).
 
 from __future__ import annotations
 
-import itertools
 import ctypes
+import itertools
 import re
 import statistics
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ._model import DocumentText, LimitExceeded, Limits
+from ._pdfcheck import check_streams
 from ._text import (
     TextBuilder,
     first_lines_title,
@@ -73,6 +74,10 @@ def _joined(pieces: list[tuple[str, str, float]]) -> str:
 
 def extract_pdf(body: bytes, limits: Limits) -> DocumentText:
     """The text of a PDF file; never raises for a bad file (the caller catches the rest)."""
+    try:
+        check_streams(body, limits.max_expanded, limits.max_bytes)
+    except LimitExceeded as exc:
+        return DocumentText("pdf", error=str(exc))
     try:
         document = pdfium.PdfDocument(body)
     except pdfium.PdfiumError as exc:

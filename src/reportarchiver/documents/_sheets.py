@@ -25,7 +25,7 @@ def extract_xlsx(body: bytes, limits: Limits) -> DocumentText:
     import openpyxl
 
     try:
-        package = repack(body, limits.max_bytes)
+        package = repack(body, limits.max_expanded)
     except (ZipProblem, LimitExceeded) as exc:
         return DocumentText("xlsx", error=f"XLSX: {exc}")
     try:
