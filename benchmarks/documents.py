@@ -35,6 +35,7 @@ sys.path.insert(0, str(REPO / "src"))
 DOCS = REPO / "tests" / "fixtures" / "documents"
 FIXTURES = {  # fixture -> (kind, expected text file)
     "work_report.pdf": ("pdf", "work_report"),
+    "seed_report_pages.pdf": ("pdf", "seed_report_pages"),
     "work_report.docx": ("docx", "work_report"),
     "work_report.doc": ("doc", "work_report"),
     "budget_tables.xlsx": ("xlsx", "budget_tables"),

@@ -39,6 +39,21 @@ def test_workbooks_read_back_as_sheet_names_and_tab_separated_rows(name: str, ki
     assert doc.title == "中山区2023年一般公共预算收入表"
 
 
+def test_a_four_page_pdf_reads_back_without_page_numbers_and_with_paragraphs_rejoined() -> None:
+    """Paragraphs run on over page breaks and early line breaks ("…服务站7" / "个,148个…");
+    the footers' "— 2 —" are dropped."""
+    expected = (DOCS / "seed_report_pages.expected.txt").read_text(encoding="utf-8").strip()
+    doc = extract("seed_report_pages.pdf", "pdf")
+    assert (doc.text, doc.page_count, doc.error) == (expected, 4, "")
+
+
+def test_max_pages_stops_a_pdf_and_says_how_much_was_read() -> None:
+    doc = extract("seed_report_pages.pdf", "pdf", max_pages=2)
+    assert doc.truncated and doc.page_count == 4
+    assert doc.error == "read the first 2 of 4 pages"
+    assert "社会大局保持稳定" not in doc.text and "扎实推进国资国企改革" in doc.text
+
+
 def test_a_pdf_table_row_keeps_a_cell_that_touches_the_next_one() -> None:
     rows = extract("work_report.pdf", "pdf").text.split("\n\n")[-2].splitlines()
     assert "空气质量优良达标天数比率\t%\t91.1" in rows

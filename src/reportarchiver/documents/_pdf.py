@@ -249,14 +249,29 @@ def _breaks(previous: _Line, line: _Line, margin_left: float, margin_right: floa
             pitch: float) -> bool:
     if previous.is_row or line.is_row:
         return previous.is_row != line.is_row
-    if previous.right < margin_right - SHORT_LINE * previous.size:
-        return True
+    room = margin_right - previous.right
+    if room > SHORT_LINE * previous.size and room > _lead_width(line):
+        return True  # the line stopped short though the next line's first word would fit
     if line.left > margin_left + INDENT * line.size:
         return True
     if previous.page != line.page:
         return False  # a paragraph running on over the page break
     gap = previous.bottom - line.bottom
     return bool(pitch) and (gap > PARAGRAPH_GAP * pitch or gap < 0)
+
+
+_LEAD = re.compile(r"^.[^\u3400-\u4dbf\u4e00-\u9fff]*")
+
+
+def _lead_width(line: _Line) -> float:
+    """About how wide the line's first unbreakable unit is: its first character and what
+    follows up to the next ideograph ("前、", "个,148", "PM2.5"), the way CJK line breaking
+    moves them together to the next line."""
+    lead = _LEAD.match(line.text)
+    if not lead:
+        return 0.0
+    # advances relative to the median glyph box height: a CJK glyph's box is about 0.9 em
+    return sum((1.1 if is_cjk(c) else 0.6) * line.size for c in lead.group())
 
 
 def _render(lines: list[_Line]) -> str:
