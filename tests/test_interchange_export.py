@@ -9,9 +9,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reportarchiver.interchange import write_csv, write_jsonl, write_markdown
-from reportarchiver.interchange._markdown import NAME_BYTES, file_name, markdown_body
+from reportarchiver.interchange._markdown import (
+    NAME_BYTES,
+    file_name,
+    front_matter,
+    markdown_body,
+)
 
 BODY = ("过去一年工作回顾\n\n各位代表：现在，我代表区人民政府向大会报告工作，请予审议。\n\n"
         "一、2022年工作回顾")
@@ -162,6 +169,18 @@ def test_any_title_survives_the_yaml_front_matter(tmp_path: Path, title: str) ->
     meta, _ = _front_matter(path.read_text(encoding="utf-8"))
     assert meta["title"] == title and meta["speaker"] == title
     assert meta["year"] == 2022 and meta["report_date"] == "2022-12-23"
+
+
+@given(st.text(), st.text(min_size=1).filter(lambda k: k not in ("body_text", "body_html")))
+def test_the_front_matter_reads_back_exactly_for_any_text(title: str, key: str) -> None:
+    meta, _ = _front_matter(front_matter({"title": title, key: title}))
+    assert meta == {"title": title, key: title}
+
+
+def test_keys_that_yaml_reads_as_null_or_booleans_stay_strings() -> None:
+    keys = ["null", "True", "yes", "on", "N", "off"]
+    meta, _ = _front_matter(front_matter(dict.fromkeys(keys, 1)))
+    assert meta == dict.fromkeys(keys, 1)
 
 
 def test_the_front_matter_is_closed_once_whatever_the_title(tmp_path: Path) -> None:

@@ -101,6 +101,16 @@ def test_undecodable_bodies_are_reported_and_reading_goes_on() -> None:
     assert responses[-1].url == "http://example.test/files/notice.txt"
 
 
+def test_without_on_skip_problems_are_logged_as_warnings(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("WARNING", logger="reportarchiver.interchange"):
+        list(read_archive(HERITRIX, accept=lambda url: "report/" in url))
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 3  # the revisit and the two undecodable bodies, not the scope
+    assert all(m.startswith(f"{HERITRIX}: offset ") for m in messages)
+    assert any("(undecodable): Content-Encoding 'zstd'" in m for m in messages)
+
+
 def test_an_http_resource_record_is_a_200_with_its_content_type() -> None:
     notice = by_url(read(HERITRIX)[0])["http://example.test/files/notice.txt"]
     assert (notice.status, notice.headers) == (

@@ -30,6 +30,8 @@ _YAML_ESCAPE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\uf
 _YAML_NAMED = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\x00": "\\0",
                "\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+# words YAML 1.1 reads as null or booleans when unquoted
+_YAML_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}
 # characters no file name may hold on Windows, macOS or Linux, and controls
 _UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 _PARAGRAPHS = re.compile(r"\n[ \t\u3000]*\n+")
@@ -65,7 +67,8 @@ def front_matter(row: Mapping[str, Any]) -> str:
     for key, value in row.items():
         if key in BODY_KEYS:
             continue
-        name = key if _PLAIN_KEY.match(key) else yaml_scalar(key)
+        plain = _PLAIN_KEY.match(key) and key.lower() not in _YAML_WORDS
+        name = key if plain else yaml_scalar(key)
         if isinstance(value, list | tuple):
             lines.append(f"{name}:" if value else f"{name}: []")
             lines += [f"  - {yaml_scalar(item)}" for item in value]

@@ -16,13 +16,15 @@ warcio does the framing: WARC or ARC, one gzip member per record or none. Of the
 * ``warcinfo``, ``metadata``, ``conversion``, and records of other schemes (dns:, urn:):
   ignored.
 
-Memory is one record: bodies over ``max_body_bytes`` are skipped unread (warcio drains them
-in 16 KB blocks), and records rejected by ``accept`` are never read at all.
+Memory is one record: a body is held only if it is wanted and at most ``max_body_bytes``;
+the others pass through in 64 KB blocks (read, to check the file, and dropped).
 """
 
 from __future__ import annotations
 
 import gzip
+import io
+import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -39,6 +41,8 @@ from . import _http as http
 from ._errors import WarcError
 from ._records import CapturedResponse, Headers, Skipped, iso_utc, to_utc
 
+log = logging.getLogger(__name__)
+
 #: The default cap on one body, stored or decoded (the crawler's max_response_bytes).
 MAX_BODY_BYTES = 10_000_000
 _HTTP = ("http:", "https:")
@@ -54,7 +58,8 @@ def read_archive(source: str | os.PathLike[str] | BinaryIO, *,
 
     ``accept(url)`` picks the responses wanted (site scope) before their bodies are read.
     A response read but not yielded is passed to ``on_skip`` as a :class:`Skipped`
-    (``out_of_scope``, ``revisit``, ``too_large``, ``undecodable``, ``malformed``).
+    (``out_of_scope``, ``revisit``, ``too_large``, ``undecodable``, ``malformed``); without
+    ``on_skip``, all but ``out_of_scope`` are logged as warnings.
     A damaged file raises :class:`WarcError` naming the file and the record's offset, after
     yielding every response before the damage. A ``.warc.gz`` compressed as one gzip stream
     (``gzip file.warc``) instead of one member per record is read too, when given by path.
@@ -79,8 +84,8 @@ def read_archive(source: str | os.PathLike[str] | BinaryIO, *,
             done = reader.count
     # Python's gzip reads the one stream; offsets are then in the uncompressed data
     with gzip.open(name, "rb") as unzipped:
-        yield from _Reader(unzipped, f"{name} (uncompressed)", *options,
-                           skip=done).responses()
+        yield from _Reader(unzipped, f"{name} (uncompressed)", *options, skip=done,
+                           sized=False).responses()
 
 
 class _OneGzipStream(WarcError):
@@ -107,7 +112,7 @@ def _field_values(record: ArcWarcRecord, name: str) -> set[str]:
 class _Reader:
     def __init__(self, stream: BinaryIO, name: str, accept: Callable[[str], bool] | None,
                  limit: int, on_skip: Callable[[Skipped], None] | None, *,
-                 skip: int = 0) -> None:
+                 skip: int = 0, sized: bool = True) -> None:
         self.name, self.accept, self.limit, self.on_skip = name, accept, limit, on_skip
         self.records = ArchiveIterator(stream, arc2warc=True)
         loader = self.records.loader
@@ -117,6 +122,7 @@ class _Reader:
         self.offset = 0
         self.count = 0  # records read whole
         self.skip = skip  # records to pass over unread (a restart after _OneGzipStream)
+        self.size = _size(stream) if sized else None
 
     def responses(self) -> Iterator[CapturedResponse]:
         """The responses, each held back for one record in case its request follows."""
@@ -137,6 +143,7 @@ class _Reader:
                     request = (links, _request_headers(record))
                     continue
                 response = self._response(record, offset)
+                self._finish(record)  # a cut body raises here, before it is yielded
                 if response and request and request[0] & links:
                     yield replace(response, request_headers=request[1])
                 elif response:
@@ -156,6 +163,7 @@ class _Reader:
             try:
                 record = next(records)
             except StopIteration:
+                self._check_end()
                 return
             except Exception as exc:
                 # on a damaged file (it can be AttributeError) is a fact about the file;
@@ -170,6 +178,14 @@ class _Reader:
                 yield record, self.offset
             self._finish(record)
             self.count += 1
+
+    def _check_end(self) -> None:
+        """warcio ends quietly when the last gzip member is cut before any data or a
+        record's header is cut short; the bytes left over tell."""
+        end = self.records.offset
+        if self.size is not None and end < self.size:
+            raise WarcError(self.name, end, f"the {self.size - end} bytes after the last "
+                            "record are not a record (the file is cut or damaged)")
 
     def _damaged(self, exc: BaseException) -> WarcError:
         lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
@@ -195,8 +211,12 @@ class _Reader:
                             f"the record is truncated ({stream.limit} bytes missing)")
 
     def _skip(self, url: str, kind: str, message: str) -> None:
+        skipped = Skipped(self.name, self.offset, url, kind, message)
         if self.on_skip:
-            self.on_skip(Skipped(self.name, self.offset, url, kind, message))
+            self.on_skip(skipped)
+        elif kind != "out_of_scope":
+            log.warning("%s: offset %d: %s skipped (%s): %s", self.name, self.offset, url,
+                        kind, message)
 
     def _response(self, record: ArcWarcRecord, offset: int) -> CapturedResponse | None:
         url = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -258,6 +278,16 @@ class _Reader:
             # several crawlers de-chunk the body but keep the header
             stream = ChunkedDataReader(stream)
         return http.decode_body(self._read(stream), http.content_codings(headers), self.limit)
+
+
+def _size(stream: BinaryIO) -> int | None:
+    """The size of a file or an in-memory stream; None for a pipe."""
+    if isinstance(stream, io.BytesIO):
+        return len(stream.getbuffer())
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def _request_headers(record: ArcWarcRecord) -> Headers:
