@@ -77,6 +77,11 @@ def test_a_request_without_recorded_headers_gets_its_host() -> None:
     assert headers == (("Host", "a.test:8443"),)
 
 
+def test_the_request_target_is_ascii_without_spaces() -> None:
+    target, _ = http.request_headers_for("http://a.test/报告 2022.html?q=%E4%B8%AD&x=1", ())
+    assert target == "/%E6%8A%A5%E5%91%8A%202022.html?q=%E4%B8%AD&x=1"
+
+
 def test_a_recorded_host_header_is_not_doubled() -> None:
     _, headers = http.request_headers_for("http://a.test/", (("User-Agent", "u"),
                                                               ("host", "a.test")))

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import zlib
 from http import HTTPStatus
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from ._records import Headers
 
@@ -109,6 +109,9 @@ def request_headers_for(url: str, headers: Headers) -> tuple[str, Headers]:
     """
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    # a request line is ASCII without spaces: escape the rest as a client would (UTF-8),
+    # leaving existing %-escapes alone
+    target = quote(target, safe="!#$%&'()*+,/:;=?@[]~")
     out = _valid(headers)
     if not any(name.lower() == "host" for name, _ in out):
         out.insert(0, ("Host", parts.netloc))
