@@ -166,8 +166,9 @@ class _Reader:
                 self._check_end()
                 return
             except Exception as exc:
-                # on a damaged file (it can be AttributeError) is a fact about the file;
-                # warcio has moved its offset to the start of the record it failed on
+                # whatever warcio's parser raises on a damaged file (even AttributeError)
+                # is a fact about the file; warcio has moved its offset to the start of
+                # the record it failed on
                 self.offset = self.records.offset
                 raise self._damaged(exc) from None
             self.offset = self.records.offset  # the start of the record just parsed
