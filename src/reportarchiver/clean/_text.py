@@ -209,9 +209,7 @@ _CONTENT_NAME_RE = re.compile(
 )
 
 
-def furniture_names(names: str) -> tuple[bool, bool]:
-    """(furniture, content) verdict of a class + id string."""
+def furniture_names(names: str) -> bool:
+    """Whether a class + id string marks page furniture (and does not also say content)."""
     names = names.lower()
-    if _CONTENT_NAME_RE.search(names):
-        return False, True
-    return bool(_FURNITURE_NAME_RE.search(names)), False
+    return not _CONTENT_NAME_RE.search(names) and bool(_FURNITURE_NAME_RE.search(names))
