@@ -60,7 +60,7 @@ def measure(blocks: list[Block]) -> list[Block]:
 
 
 def _why_bad(block: Block) -> str:
-    if block.link_chars * 2 > block.chars and block.chars > 1:
+    if block.link_chars * 2 > block.chars:
         return "links"  # checked first: it is arithmetic, and half the blocks of a page
     text = block.text
     if is_boilerplate(text if block.chars < _LONG else text[:80], block.box.kind == "cell"):

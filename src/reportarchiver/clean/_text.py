@@ -85,12 +85,20 @@ _KEYWORDS = [
 ]
 _KEYWORD_RE = re.compile("|".join(re.escape(k) for k in _KEYWORDS))
 
+_PAGER_WORDS = (
+    r"分页|页码|页次|跳转到?|转到|[共第]\s*\d+\s*页|[上下前后]一?页|首页|尾页|末页|GO|Go|go"
+)
+
 # Boilerplate when a block starts with it (checked with .match: costs nothing on prose).
 _LEADING = [
     r"导航菜单\s*$", r"网站导航", r"分享\s*[::]?\s*$", r"举报\s*$", r"[←«<]?\s*返回\s*$",
     rf"(本文|原文|文章|本页)(地址|链接|网址)\s*{_C}",
     rf"(上一[篇页条]|下一[篇页条])\s*{_C}?", r"(首页|尾页|末页|上一页|下一页)$",
     r"共\s*\d+\s*页", r"第\s*\d+\s*页\s*$",
+    # a pager line: nothing but its words, page numbers and punctuation ("分页: 共3页 上一页 1 2
+    # 下一页 跳转到:", the DedeCMS default; its <select> of pages is pruned with the form controls)
+    # (possessive: a long line of digits that fails must not be re-split in every way)
+    rf"(?=.*(?:页|跳转|转到))(?:{_PAGER_WORDS}|\d+|[\s::|/.…·<>«»\[\]【】()()-])++$",
     # page metadata lines (kept in page_text for the metadata extractor, not body text)
     rf"(发布|发表|更新|上传)(日期|时间)\s*{_C}", rf"(本文|信息|文章|新闻|稿件)?来源\s*{_C}",
     rf"(责任)?编辑\s*{_C}",
