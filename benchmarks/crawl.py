@@ -103,8 +103,8 @@ def run_project(base_url: str, database: Path, concurrency: int, pages: int,
                 clean_workers: int | None = None) -> dict[str, Any]:
     """The project's crawl of the whole site into a fresh archive, with RSS sampled on the way."""
     # imported here, not at the top: the other contenders' processes must not carry it
-    from reportarchiver.crawl._loop import crawl
-    from reportarchiver.store._archive import Archive
+    from reportarchiver.crawl import crawl
+    from reportarchiver.store import Archive
 
     every = max(1, pages // 20)
     samples: list[tuple[int, float]] = []

@@ -69,7 +69,7 @@ def default_extra() -> Path:
 
 # --------------------------------------------------------------------------- extractors
 def ours() -> Extractor:
-    from reportarchiver.clean._clean import clean
+    from reportarchiver.clean import clean
 
     return lambda html, url: clean(html, url).text
 
@@ -240,7 +240,7 @@ def score_fixtures(scorer: ModuleType, name: str, fn: Extractor, fixtures: list[
 
 
 def metadata_check(case: dict) -> dict:
-    from reportarchiver.clean._clean import clean
+    from reportarchiver.clean import clean
 
     got = clean(case["_html"], case["url"], http_charset=case.get("http_charset")).metadata
     want = case["metadata"]

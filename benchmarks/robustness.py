@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from reportarchiver.clean._clean import clean  # importable after the path tweak above
+from reportarchiver.clean import clean  # importable after the path tweak above
 
 PARAGRAPH = (
     "<p>\u3000\u3000全年实施亿元以上重点项目62个,完成投资138亿元。新能源装备产业园一期建成投产,"

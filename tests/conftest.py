@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from helpers import FIXTURES
 from reportarchiver.demo.server import SiteServer, serve_site
-from reportarchiver.store._archive import Archive
+from reportarchiver.store import Archive
 
 
 @pytest.fixture
@@ -34,3 +35,19 @@ def site() -> Iterator[SiteServer]:
 @pytest.fixture(scope="session")
 def expected_site() -> dict:
     return json.loads((FIXTURES / "demo_site_expected.json").read_text(encoding="utf-8"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true",
+                     help="also run the long trials (marked slow); CI runs them always")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long trials (kill -9 loops, crash storms) run in CI (CI=true) or with --slow; a
+    developer's plain `pytest` stays quick."""
+    if config.getoption("--slow") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="slow trial: runs in CI, or locally with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

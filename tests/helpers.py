@@ -53,7 +53,7 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def analyze_or_die(fetch, hints):
+def analyze_or_die(fetch, hints, *, body=True):
     """A clean worker's job that kills its process on pages containing ``CRASH`` (as a crash
     in a C parser would); importable by worker processes."""
     import os
@@ -62,4 +62,66 @@ def analyze_or_die(fetch, hints):
 
     if b"CRASH" in fetch.body:
         os._exit(70)
-    return analyze_page(fetch, hints)
+    return analyze_page(fetch, hints, body=body)
+
+
+class RawServer:
+    """A socket server on 127.0.0.1 whose handler writes raw bytes (with any timing) to each
+    connection: what no well-behaved HTTP server library would send. ``handler(path, conn)``
+    runs in a thread per connection; ``requests`` lists the paths asked for, in order."""
+
+    def __init__(self, handler, host: str = "127.0.0.1") -> None:
+        import socket
+        import threading
+
+        self.handler = handler
+        self.requests: list[str] = []
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind((host, 0))
+        self.listener.listen(64)
+        self.listener.settimeout(0.1)
+        self.base_url = f"http://{host}:{self.listener.getsockname()[1]}"
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        import threading
+
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+
+    def _one(self, conn) -> None:
+        with conn:
+            conn.settimeout(5)
+            try:
+                request = conn.recv(65536).decode("latin-1")
+                path = request.split(" ", 2)[1] if request.count(" ") >= 2 else "/"
+                self.requests.append(path)
+                self.handler(path, conn)
+            except OSError:
+                pass  # the client gave up (a deadline): nothing to do
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.listener.close()
+
+    def __enter__(self) -> RawServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def http_response(body: bytes = b"", status: str = "200 OK",
+                  headers: dict[str, str] | None = None) -> bytes:
+    """The bytes of an HTTP/1.1 response with a Content-Length, closing the connection."""
+    lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: close",
+             *(f"{k}: {v}" for k, v in (headers or {}).items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from reportarchiver.clean._clean import clean
+from reportarchiver.clean import clean
 from reportarchiver.models import Cleaned, SiteHints
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"

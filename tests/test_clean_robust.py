@@ -6,11 +6,12 @@ import logging
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from reportarchiver.clean._clean import clean
+from reportarchiver.clean import clean
 from reportarchiver.clean._prune import limit_nesting
 from reportarchiver.models import Cleaned, SiteHints
 
@@ -130,3 +131,22 @@ def test_pathological_nesting_is_capped_before_parsing():
     assert "深层正文" in result.text
     assert time.perf_counter() - start < 2.0
     assert limit_nesting(page).count("<div>") <= 1000
+
+
+@pytest.mark.parametrize("hint", ["*", "html", ":root", "html, body", "div, p"])
+def test_a_drop_selector_matching_the_document_element_or_nested_nodes_fails_nothing(hint,
+                                                                                      caplog):
+    page = ("<html><body><div><p>各位代表：现在我代表区人民政府向大会报告工作。</p></div>"
+            "</body></html>")
+    with caplog.at_level(logging.WARNING, logger="reportarchiver.clean"):
+        clean(page, hints=SiteHints(drop_selectors=(hint,)))
+    assert [r for r in caplog.records if "cleaner failed" in r.getMessage()] == []
+
+
+def test_a_hidden_document_element_and_nested_hidden_blocks_fail_nothing(caplog):
+    page = ('<html hidden><body><div hidden><p hidden>藏起来的字。</p></div>'
+            '<p>各位代表：现在我代表区人民政府向大会报告工作，请予审议。</p></body></html>')
+    with caplog.at_level(logging.WARNING, logger="reportarchiver.clean"):
+        result = clean(page)
+    assert [r for r in caplog.records if "cleaner failed" in r.getMessage()] == []
+    assert "藏起来" not in result.text

@@ -89,7 +89,7 @@ def test_crawl_quiet_prints_nothing_unless_something_failed(site, tmp_path):
 DISK_TROUBLE = """
 import sqlite3, sys
 from reportarchiver.cli import cli
-from reportarchiver.store._archive import Archive
+from reportarchiver.store import Archive
 
 def disk_trouble(*args, **kwargs):
     raise sqlite3.OperationalError("disk I/O error")

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from reportarchiver.config import (
-    CRAWLER_KEYS,
-    SITE_KEYS,
+    SITE_SETTINGS,
     CrawlerConfig,
+    config_template,
+    crawler_settings,
     load_config,
     parse_config,
 )
@@ -87,7 +88,9 @@ def test_the_default_include_is_the_start_hosts() -> None:
     config = parse_config({"sites": [{"name": "a", "start_urls": ["http://A.test/x/"]}]})
     site = config.sites[0]
     assert site.follows("http://a.test/y.html")
+    assert site.follows("https://a.test/y.html")  # a site moving to https stays in scope
     assert not site.follows("http://b.test/y.html")
+    assert not site.follows("http://a.test.evil.example/y.html")
 
 
 def test_exclude_wins_over_include() -> None:
@@ -102,13 +105,38 @@ def test_duplicate_site_names_are_rejected() -> None:
         parse_config({"sites": [site, site]})
 
 
+def test_the_bundled_config_toml_is_the_generated_template() -> None:
+    """config.toml documents every key from its one declaration (regenerate it with
+    `reportarchiver config-template > config.toml`)."""
+    assert (ROOT / "config.toml").read_text(encoding="utf-8") == config_template()
+
+
 def test_every_key_is_documented_in_config_toml_and_readme() -> None:
-    config_text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    config_text = config_template()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for key in [*CRAWLER_KEYS, *SITE_KEYS, "database"]:
-        assert re.search(rf"^#.*\n{key} =", config_text, re.MULTILINE) or re.search(
-            rf"# .*\n(# .*\n)*{key} =", config_text), f"{key} has no comment in config.toml"
+    keys = [s.name for s in (*crawler_settings(), *SITE_SETTINGS)]
+    for key in [*keys, "database"]:
+        assert re.search(rf"# .*\n(# .*\n)*{key} =", config_text), f"{key} has no comment"
         assert f"`{key}`" in readme, f"{key} is not in the README"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[crawler]\ndelay_seconds = nan", "finite"),
+    ("[crawler]\ntimeout_seconds = nan", "finite"),
+    ("[crawler]\nrecheck_days = inf", "finite"),
+    ("[crawler]\nrecheck_days = 1e9", "<= 36500"),
+    ("[crawler]\nmax_retry_after_seconds = -inf", "finite"),
+])
+def test_non_finite_and_absurd_numbers_are_rejected(tmp_path: Path, text: str,
+                                                    message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(write(tmp_path, text))
+
+
+def test_a_start_url_with_a_bad_idn_host_is_a_config_error() -> None:
+    data = {"sites": [{"name": "a", "start_urls": ["http://xn--/x"]}]}
+    with pytest.raises(ConfigError, match=r"sites\[a\]\.start_urls"):
+        parse_config(data)
 
 
 # the defaults the crawler issue asks for
@@ -123,4 +151,5 @@ def test_crawler_defaults_are_the_documented_ones_everywhere(key, value, tmp_pat
     path.write_text('[[sites]]\nname = "s"\nstart_urls = ["http://127.0.0.1/"]\n',
                     encoding="utf-8")
     assert getattr(load_config(path).crawler, key) == value  # a config that omits the key
-    assert getattr(CrawlerConfig(), key) == value == CRAWLER_KEYS[key][1]
+    declared = {s.name: s.default for s in crawler_settings()}
+    assert getattr(CrawlerConfig(), key) == value == declared[key]

@@ -13,10 +13,10 @@ import pytest
 
 from helpers import site_config
 from reportarchiver._reextract import reextract_archive
-from reportarchiver.crawl._loop import crawl
+from reportarchiver.crawl import crawl
 from reportarchiver.demo.server import SITE_DIR, serve_site
+from reportarchiver.store import Archive
 from reportarchiver.store import _frontier as frontier
-from reportarchiver.store._archive import Archive
 
 
 def run(config, archive: Archive, **kw):
@@ -73,8 +73,8 @@ def test_gbk_pages_are_decoded_as_gb18030(site, archive, db_path, expected_site)
     for expected in gbk:
         page = archive.stored_page(site.base_url + expected["url"])
         assert page is not None
-        encoding = archive.conn.execute("SELECT encoding FROM pages WHERE url = ?",
-                                        [page.url]).fetchone()[0]
+        encoding = archive.query("SELECT encoding FROM pages WHERE url = ?",
+                                        [page.url])[0][0]
         assert encoding == "gb18030"
         body = archive.report(site.base_url + expected["url"])["body_text"]
         assert "\ufffd" not in body
@@ -128,8 +128,8 @@ def test_a_changed_page_produces_a_new_version(site_copy, tmp_path, db_path):
         assert second.counters["changed_reports"] == 1
         row = archive.report(server.base_url + "/baogao/db/4633.html")
         assert "惠及城乡居民" in row["body_text"]
-        versions = archive.conn.execute(
-            "SELECT count(*) FROM report_versions WHERE report_id = ?", [row["id"]]).fetchone()
+        versions = archive.query(
+            "SELECT count(*) FROM report_versions WHERE report_id = ?", [row["id"]])[0]
         assert versions[0] == 2
 
 
@@ -145,10 +145,10 @@ def test_a_failed_later_page_stores_the_report_incomplete_until_it_comes_back(si
         assert first.counters["errors"] >= 1
         part = archive.report(url)
         assert (part["complete"], part["page_count"]) == (0, 2)  # pages 1 and 2, marked
-        errors = archive.conn.execute("SELECT url, kind, status FROM fetch_errors").fetchall()
+        errors = archive.query("SELECT url, kind, status FROM fetch_errors")
         assert (server.base_url + "/baogao/db/4633_3.html", "http", 404) in errors
-        assert archive.conn.execute("SELECT state FROM frontier WHERE url = ?",
-                                    [url]).fetchone() == ("failed",)
+        assert archive.query("SELECT state FROM frontier WHERE url = ?",
+                                    [url])[0] == ("failed",)
         page.write_bytes(saved)
         second = run(config, archive)  # retried although recheck_days has not passed
         assert second.counters["changed_reports"] == 1
@@ -172,9 +172,9 @@ def test_a_whole_report_is_never_replaced_by_part_of_it(site_copy, db_path):
         second = run(config, archive)
         assert second.counters["errors"] >= 1
         assert archive.report(url) == whole
-        versions = archive.conn.execute(
+        versions = archive.query(
             "SELECT count(*) FROM report_versions WHERE report_id = ?", [whole["id"]])
-        assert versions.fetchone()[0] == 1
+        assert versions[0][0] == 1
 
 
 def test_an_incomplete_report_is_not_shortened_and_stays_incomplete_when_reextracted(
@@ -203,10 +203,10 @@ def test_a_later_page_forbidden_by_robots_leaves_the_report_incomplete_and_faile
         run(site_config(server.base_url, db_path), archive)
         url = server.base_url + "/baogao/db/4633.html"
         assert archive.report(url)["complete"] == 0
-        assert archive.conn.execute("SELECT state FROM frontier WHERE url = ?",
-                                    [url]).fetchone() == ("failed",)
-        assert archive.conn.execute("SELECT kind FROM fetch_errors WHERE url = ?",
-                                    [url[:-5] + "_3.html"]).fetchone() == ("robots",)
+        assert archive.query("SELECT state FROM frontier WHERE url = ?",
+                                    [url])[0] == ("failed",)
+        assert archive.query("SELECT kind FROM fetch_errors WHERE url = ?",
+                                    [url[:-5] + "_3.html"])[0] == ("robots",)
 
 
 def test_max_pages_stops_the_run_and_the_next_run_resumes(site, archive, db_path, tmp_path):
@@ -237,7 +237,7 @@ def test_an_unreachable_robots_txt_disallows_the_host(archive, db_path):
         port = s.getsockname()[1]
     summary = run(site_config(f"http://127.0.0.1:{port}", db_path, max_attempts=1), archive)
     assert summary.counters["fetched"] == 0
-    kinds = [r[0] for r in archive.conn.execute("SELECT kind FROM fetch_errors")]
+    kinds = [r[0] for r in archive.query("SELECT kind FROM fetch_errors")]
     assert "robots" in kinds
 
 
@@ -266,9 +266,9 @@ def test_a_url_that_keeps_failing_is_retried_ever_less_often(tmp_path, httpserve
             run(config, archive)
             asked.append([sum(r.path == path for r, _ in httpserver.log)
                           for path in ("/baogao/db/1.html", "/gone/", "/")])
-        attempts, retry_at = archive.conn.execute(
+        attempts, retry_at = archive.query(
             "SELECT attempts, next_attempt_at FROM frontier WHERE url = ?",
-            [base + "/baogao/db/1.html"]).fetchone()
+            [base + "/baogao/db/1.html"])[0]
     # a report and a list alike: the next run after one failure, then a day later; the
     # start URL is read every run
     assert asked == [[1, 1, 1], [2, 2, 2], [2, 2, 3]]
@@ -289,7 +289,7 @@ def test_a_robots_txt_answering_503_keeps_the_crawl_off_the_host(tmp_path, https
     config = site_config(base, tmp_path / "a.db", max_attempts=2)
     with Archive(config.database) as archive:
         summary = run(config, archive)
-        kinds = [r[0] for r in archive.conn.execute("SELECT kind FROM fetch_errors")]
+        kinds = [r[0] for r in archive.query("SELECT kind FROM fetch_errors")]
     assert {r.path for r, _ in httpserver.log} == {"/robots.txt"}
     assert summary.counters["fetched"] == 0 and "robots" in kinds
 

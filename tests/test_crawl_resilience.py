@@ -29,9 +29,9 @@ from werkzeug import Request, Response
 from helpers import alive, descendants, fast_crawler, site_config
 from reportarchiver import _pipeline as pipeline
 from reportarchiver.config import Config, SiteConfig
-from reportarchiver.crawl._loop import crawl
+from reportarchiver.crawl import crawl
 from reportarchiver.demo.server import serve_site
-from reportarchiver.store._archive import Archive
+from reportarchiver.store import Archive
 
 KILL_LOOPS = int(os.environ.get("RA_KILL_LOOPS", "3"))
 
@@ -264,7 +264,7 @@ def test_crawler_traps_are_skipped_with_the_reason_recorded(tmp_path, httpserver
     config = single_site(base, tmp_path / "a.db", "/")
     with Archive(config.database) as archive:
         summary = asyncio.run(crawl(config, archive))
-        reasons = dict(archive.conn.execute(
+        reasons = dict(archive.query(
             "SELECT url, reason FROM frontier WHERE state = 'skipped'"))
     assert reasons == {base + "/a/b/a/b/a/b/x.html": "repeating path segments",
                        base + "/cal?month=1&year=2020": "calendar-like query"}
@@ -367,8 +367,8 @@ def crawl_listing(base: str, db: Path, start: str, max_depth: int) -> tuple[set,
     config = single_site(base, db, start, max_depth=max_depth)
     with Archive(config.database) as archive:
         asyncio.run(crawl(config, archive))
-        return ({r["url"] for r in archive.reports()}, archive.conn.execute(
-            "SELECT url, depth, reason FROM frontier WHERE state = 'skipped'").fetchall())
+        return ({r["url"] for r in archive.reports()}, archive.query(
+            "SELECT url, depth, reason FROM frontier WHERE state = 'skipped'"))
 
 
 class InFlight:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from helpers import fast_crawler
 from reportarchiver.config import Config
-from reportarchiver.crawl._loop import ingest
+from reportarchiver.crawl import ingest
 from reportarchiver.demo.server import SITE_DIR, serve_site
 
 
@@ -44,14 +44,14 @@ def test_unchanged_reingest_changes_nothing_but_last_checked(site, archive):
     url = site.url("/tjgongbao/huazhong/5096.html")
     go(archive, [url])
     before = archive.report(url)
-    pages_before = archive.conn.execute("SELECT * FROM pages ORDER BY url").fetchall()
+    pages_before = archive.query("SELECT * FROM pages ORDER BY url")
     [again] = go(archive, [url])
     after = archive.report(url)
     assert again.outcome == "unchanged"
     assert archive.count("report_versions") == 1
     changed = {k for k in before if before[k] != after[k]}
     assert changed <= {"last_checked"}
-    assert archive.conn.execute("SELECT * FROM pages ORDER BY url").fetchall() == pages_before
+    assert archive.query("SELECT * FROM pages ORDER BY url") == pages_before
 
 
 def test_a_robots_disallowed_url_is_refused(site, archive):
@@ -70,5 +70,5 @@ def test_a_report_with_a_missing_page_is_stored_incomplete_and_reported(tmp_path
     assert "HTTP 404" in result.error and "stored incomplete (2 page(s))" in result.error
     assert result.line().startswith("error http://")
     assert (row["complete"], row["page_count"]) == (0, 2)
-    [(url,)] = archive.conn.execute("SELECT url FROM fetch_errors").fetchall()
+    [(url,)] = archive.query("SELECT url FROM fetch_errors")
     assert url.endswith("/baogao/db/4633_3.html")

@@ -431,20 +431,12 @@ def test_any_input_gives_metadata_without_raising(title, h1, body, page, lang):
 
 
 def test_huge_inputs_are_read_only_in_part():
+    """A guard against a pattern that scans all of a huge input (a hang, not a slowdown): the
+    real cost is ~0.03 s, the bound 17x that. Speed itself: benchmarks/metadata.py."""
     big = "(辽宁省)大连市中山区" + "区长 李井山\n——2022年" * 200_000
     started = time.perf_counter()
     extract_metadata(title=big, h1=big, body_text=big, page_text=big, url=big, lang=big)
     assert time.perf_counter() - started < 0.5
-
-
-def test_typical_pages_take_well_under_half_a_millisecond():
-    page = "发布时间:2023-01-31 18:42 来源:旅顺口区人民政府\n" + HEADER + "正文。" * 3000
-    args = {"title": TITLES[0][0], "body_text": HEADER + "正文。" * 3000, "page_text": page}
-    extract_metadata(**args)
-    started = time.perf_counter()
-    for _ in range(200):
-        extract_metadata(**args)
-    assert (time.perf_counter() - started) / 200 < 0.0005 * 4  # 4x slack for a loaded CI box
 
 
 def test_an_english_date_after_a_false_month_word_is_found():

@@ -6,7 +6,7 @@ import asyncio
 
 from helpers import site_config
 from reportarchiver._reextract import reextract_archive
-from reportarchiver.crawl._loop import crawl
+from reportarchiver.crawl import crawl
 
 
 def test_reextract_restores_a_body_from_raw_pages_and_records_a_version(site, archive, db_path):
@@ -15,8 +15,8 @@ def test_reextract_restores_a_body_from_raw_pages_and_records_a_version(site, ar
     url = site.url("/baogao/db/4633.html")
     good = archive.report(url)
     # as if an older cleaner had kept boilerplate in the stored body
-    with archive.db.atomic():
-        archive.conn.execute("UPDATE reports SET body_text = body_text || '\n\n本文地址:x', "
+    with archive._db.atomic():
+        archive._conn.execute("UPDATE reports SET body_text = body_text || '\n\n本文地址:x', "
                              "content_hash = 'old' WHERE url = ?", [url])
     site.close()  # no network from here on
     counts = reextract_archive(archive, config)
@@ -25,7 +25,7 @@ def test_reextract_restores_a_body_from_raw_pages_and_records_a_version(site, ar
     row = archive.report(url)
     assert row["body_text"] == good["body_text"] and row["page_count"] == 3
     assert row["last_checked"] == good["last_checked"]  # nothing was checked against the site
-    versions = archive.conn.execute(
+    versions = archive._conn.execute(
         "SELECT count(*) FROM report_versions WHERE report_id = ?", [row["id"]]).fetchone()[0]
     assert versions == 2
 

@@ -28,14 +28,14 @@ def make_report(url: str, text: str, *, title: str = TITLE) -> Report:
 def test_opening_twice_applies_each_migration_once(db_path):
     Archive(db_path).close()
     with Archive(db_path) as archive:
-        version = archive.conn.execute("PRAGMA user_version").fetchone()[0]
+        version = archive._conn.execute("PRAGMA user_version").fetchone()[0]
         assert version == len(MIGRATIONS)
         assert {"reports", "report_versions", "pages", "crawl_runs", "fetch_errors",
-                "frontier"} <= set(archive.db.table_names())
+                "frontier"} <= set(archive._db.table_names())
 
 
 def test_the_database_is_in_wal_mode(archive):
-    assert archive.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert archive._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_a_new_report_gets_one_version(archive):
@@ -58,7 +58,7 @@ def test_an_unchanged_report_writes_no_version(archive):
 def test_a_changed_body_gets_a_new_version_and_keeps_the_old(archive):
     archive.save_report(make_report("http://a.test/1.html", "养老服务"))
     assert archive.save_report(make_report("http://a.test/1.html", "医疗服务")) == "changed"
-    bodies = [r[0] for r in archive.conn.execute(
+    bodies = [r[0] for r in archive._conn.execute(
         "SELECT body_text FROM report_versions ORDER BY id")]
     assert bodies == ["养老服务", "医疗服务"]
 
@@ -69,14 +69,14 @@ def test_the_raw_response_is_kept_compressed_and_comes_back_intact(archive):
     stored = archive.stored_page("http://a.test/1.html")
     assert stored.raw == report.pages[0].fetch.body
     assert stored.etag == '"a"' and stored.headers["content-type"] == "text/html"
-    size = archive.conn.execute("SELECT length(raw), raw_size FROM pages").fetchone()
+    size = archive._conn.execute("SELECT length(raw), raw_size FROM pages").fetchone()
     assert size[0] < size[1]
 
 
 def test_a_run_left_running_by_a_killed_process_becomes_interrupted(archive):
     first = archive.start_run("crawl", 1)
     archive.start_run("crawl", 2)
-    status = archive.conn.execute("SELECT status FROM crawl_runs WHERE id = ?",
+    status = archive._conn.execute("SELECT status FROM crawl_runs WHERE id = ?",
                                   [first]).fetchone()[0]
     assert status == "interrupted"
 
@@ -117,7 +117,7 @@ def test_grouped_writes_are_committed_together_when_due_and_at_the_end(archive):
         assert _reports_seen_by_another_connection(archive) == 2
         archive.save_report(make_report("http://a.test/3.html", "托育服务"))
     assert _reports_seen_by_another_connection(archive) == 3
-    assert archive.conn.execute(
+    assert archive._conn.execute(
         "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH '\"托育\"'").fetchone()[0] == 1
 
 
@@ -126,7 +126,7 @@ def test_a_failed_block_rolls_back_its_whole_group_and_nothing_else(archive):
     with archive.grouped_commits(3600) as commit_if_due:
         archive.save_report(make_report("http://a.test/1.html", "养老服务"))
         with pytest.raises(RuntimeError), archive.atomic():
-            archive.conn.execute("INSERT INTO crawl_runs (status) VALUES ('x')")
+            archive._conn.execute("INSERT INTO crawl_runs (status) VALUES ('x')")
             raise RuntimeError("disk trouble")
         # a crawl that went on regardless would lose work silently: it is stopped instead
         with pytest.raises(StoreError, match="a write failed"):
@@ -135,7 +135,7 @@ def test_a_failed_block_rolls_back_its_whole_group_and_nothing_else(archive):
             archive.save_report(make_report("http://a.test/2.html", "老旧小区"))
     assert [r["url"] for r in archive.reports()] == ["http://a.test/0.html"]
     assert archive.count("crawl_runs") == 0
-    assert not archive.conn.in_transaction
+    assert not archive._conn.in_transaction
     # the archive works normally afterwards, outside and inside a group
     archive.save_report(make_report("http://a.test/4.html", "公共服务"))
     with archive.grouped_commits(0):
@@ -147,7 +147,7 @@ def test_a_group_survives_another_process_committing_between_its_read_and_write(
     # a crawl reads (the queue) before it writes; another writer may commit in between
     with archive.grouped_commits(0) as commit_if_due, sqlite3.connect(archive.path) as other:
         for n in range(3):
-            archive.conn.execute("SELECT count(*) FROM reports").fetchone()
+            archive._conn.execute("SELECT count(*) FROM reports").fetchone()
             other.execute("INSERT INTO crawl_runs (status) VALUES ('other')")
             other.commit()
             archive.save_report(make_report(f"http://a.test/{n}.html", "养老服务"))
@@ -156,7 +156,7 @@ def test_a_group_survives_another_process_committing_between_its_read_and_write(
 
 
 def _hits(archive: Archive, term: str) -> int:
-    return archive.conn.execute(
+    return archive._conn.execute(
         "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH ?",
         [search.term_query(term)]).fetchone()[0]
 
@@ -165,23 +165,23 @@ def test_an_index_built_under_another_version_is_rebuilt_on_open(db_path):
     with Archive(db_path) as archive:
         archive.save_report(make_report("http://a.test/1.html", "推进养老服务"))
         # as if an older mapping had written other tokens
-        archive.conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('delete-all')")
-        archive.conn.execute("UPDATE reports_fts_version SET version = ?",
+        archive._conn.execute("INSERT INTO reports_fts (reports_fts) VALUES ('delete-all')")
+        archive._conn.execute("UPDATE reports_fts_version SET version = ?",
                              [search.INDEX_VERSION - 1])
         assert _hits(archive, "养老") == 0
     with Archive(db_path) as archive:
         assert _hits(archive, "养老") == 1
-        assert archive.conn.execute(
+        assert archive._conn.execute(
             "SELECT version FROM reports_fts_version").fetchall() == [(search.INDEX_VERSION,)]
 
 
 def test_an_archive_from_before_the_version_stamp_is_stamped_version_1(db_path):
     with Archive(db_path) as archive:
         archive.save_report(make_report("http://a.test/1.html", "推进养老服务"))
-        archive.conn.execute("DROP TABLE reports_fts_version")
+        archive._conn.execute("DROP TABLE reports_fts_version")
     with Archive(db_path) as archive:
         assert _hits(archive, "养老") == 1
-        assert archive.conn.execute(
+        assert archive._conn.execute(
             "SELECT version FROM reports_fts_version").fetchall() == [(1,)]
 
 

@@ -10,6 +10,8 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from helpers import FIXTURES, alive, analyze_or_die, descendants
 from reportarchiver._pipeline import analyze_page
 from reportarchiver.crawl._workers import PageAnalyzer
@@ -95,6 +97,7 @@ def test_a_page_that_kills_its_worker_fails_alone_and_the_others_go_on():
     assert after == expected
 
 
+@pytest.mark.slow
 def test_many_crashing_pages_among_many_fail_alone_and_the_process_exits(tmp_path):
     # pools breaking while pages keep arriving once orphaned workers and hung the exit
     script = tmp_path / "crashes.py"

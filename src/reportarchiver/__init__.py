@@ -2,23 +2,40 @@
 
 The library API (the ``reportarchiver`` command is a thin layer over it)::
 
-    from reportarchiver import clean, load_config, Archive, crawl, ingest
+    from reportarchiver import clean, load_config, run_crawl, run_ingest, Archive
 
     cleaned = clean(html_bytes, "http://example.gov.cn/a.html")   # pure: bytes in, Cleaned out
     config = load_config("config.toml")
-    with Archive(config.database) as archive:
-        summary = asyncio.run(crawl(config, archive))
+    summary = run_crawl(config)                  # takes the crawl lock, opens the archive
+    results = run_ingest(config, ["http://example.gov.cn/art/1.html"])
+    with Archive(config.database) as archive:    # or async: await crawl(config, archive)
+        for row in archive.reports():
+            print(row["title"])
+
+The data flow, one package a stage: ``fetch`` (HTTP, politeness) -> ``clean`` (bytes ->
+body) -> ``metadata`` -> ``store`` (the archive); ``crawl`` drives them.
 """
 
+from ._reextract import reextract_archive as reextract
 from .clean import clean
 from .config import Config, CrawlerConfig, SiteConfig, load_config
-from .crawl import IngestResult, RunSummary, crawl, crawl_lock, ingest
+from .crawl import (
+    IngestResult,
+    RunSummary,
+    crawl,
+    crawl_lock,
+    ingest,
+    run_crawl,
+    run_ingest,
+)
 from .errors import (
     ConfigError,
     FetchError,
     InvalidURL,
     LockedError,
+    PageError,
     ReportArchiverError,
+    StoreError,
 )
 from .models import Cleaned, Metadata, Report, SiteHints
 from .store import Archive
@@ -36,15 +53,20 @@ __all__ = [
     "InvalidURL",
     "LockedError",
     "Metadata",
+    "PageError",
     "Report",
     "ReportArchiverError",
     "RunSummary",
     "SiteConfig",
     "SiteHints",
+    "StoreError",
     "__version__",
     "clean",
     "crawl",
     "crawl_lock",
     "ingest",
     "load_config",
+    "reextract",
+    "run_crawl",
+    "run_ingest",
 ]

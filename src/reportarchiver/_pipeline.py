@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
 
-from .clean._clean import clean
-from .clean._links import PageLinks, extract_links
+from .clean import PageLinks, clean, decode_html, extract_links
 from .models import Cleaned, FetchResult, Page, Report, SiteHints
 from .store._search import bigram_text
 
 
-class PageAnalysis(NamedTuple):
-    cleaned: Cleaned
+@dataclass(frozen=True, slots=True)
+class PageAnalysis:
+    """What the crawler needs from one fetched HTML page."""
+
     links: PageLinks
-    index_text: str  # the cleaned text as the search index stores it
+    encoding: str  # the codec the page was decoded with (its links too)
+    cleaned: Cleaned | None = None  # None when only the links were asked for
+    index_text: str = ""  # the cleaned text as the search index stores it
 
 
 def clean_page(fetch: FetchResult, hints: SiteHints | None = None) -> Cleaned:
@@ -32,15 +35,23 @@ def page_links(fetch: FetchResult, encoding: str) -> PageLinks:
     return extract_links(text, fetch.final_url or fetch.url)
 
 
-def analyze_page(fetch: FetchResult, hints: SiteHints | None = None) -> PageAnalysis:
-    """Everything the crawler needs from a report page: its cleaned body, its links and the
-    body's search-index text.
+def analyze_page(fetch: FetchResult, hints: SiteHints | None = None, *,
+                 body: bool = True) -> PageAnalysis:
+    """Everything the crawler needs from an HTML page: its links and, with ``body``, its
+    cleaned body and the body's search-index text (a list page of a site whose report URLs
+    are known needs only its links).
 
+    The one place where a page's links are read, decoded as the cleaner decodes the page.
     One picklable function of the bytes, so that it can run in a worker process: the more
     CPU work happens here, the less is left on the crawler's one core.
     """
+    if not body:
+        decoded = decode_html(fetch.body, fetch.charset)
+        links = extract_links(decoded.text, fetch.final_url or fetch.url)
+        return PageAnalysis(links, decoded.encoding)
     cleaned = clean_page(fetch, hints)
-    return PageAnalysis(cleaned, page_links(fetch, cleaned.encoding), bigram_text(cleaned.text))
+    return PageAnalysis(page_links(fetch, cleaned.encoding), cleaned.encoding, cleaned,
+                        bigram_text(cleaned.text))
 
 
 def stitch(url: str, site: str, pages: Sequence[Page], *, complete: bool = True) -> Report:

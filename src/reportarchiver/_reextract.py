@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ._pipeline import clean_page, stitch
 from .config import Config
-from .crawl._session import site_for
 from .models import FetchResult, Page
 from .store._archive import Archive
 
@@ -22,8 +21,7 @@ def reextract_archive(archive: Archive, config: Config, *, site: str | None = No
         for stored in archive.stored_report_pages(row["id"]):
             fetch = FetchResult(url=stored.url, final_url=stored.url, status=200,
                                 headers=stored.headers, body=stored.raw, fetched_at="")
-            cfg_site = site_for(config, stored.url)
-            pages.append(Page(fetch, clean_page(fetch, cfg_site.hints if cfg_site else None),
+            pages.append(Page(fetch, clean_page(fetch, config.hints_for(stored.url)),
                               stored.page_no or 1))
         if not pages:
             counts["skipped"] += 1

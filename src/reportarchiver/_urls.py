@@ -6,7 +6,12 @@ import posixpath
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+import idna
+
 from .errors import InvalidURL
+
+#: Longer URLs are refused outright (servers commonly refuse more than 8 KB of request line).
+MAX_URL_LENGTH = 8000
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Parameters that only say where a visitor came from: two URLs differing in them are one page.
@@ -34,19 +39,33 @@ def canonicalize(url: str, base: str | None = None) -> str:
     if scheme not in _DEFAULT_PORTS:
         reason = f"scheme {scheme!r} is not http or https" if scheme else "not an absolute URL"
         raise InvalidURL(url, reason)
+    if len(raw) > MAX_URL_LENGTH:
+        raise InvalidURL(url[:200] + "…", f"longer than {MAX_URL_LENGTH} characters")
     host = (parts.hostname or "").rstrip(".")
     if not host or any(c in host for c in " <>\"'{}|\\^`"):
         raise InvalidURL(url, "no valid host")
-    try:
-        host = host.encode("idna").decode("ascii") if not host.isascii() else host.lower()
-    except UnicodeError as exc:
-        raise InvalidURL(url, f"bad host name ({exc})") from exc
+    host = _ascii_host(url, host)
     netloc = host if ":" not in host else f"[{host}]"
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc = f"{netloc}:{port}"
     path = _normalize_path(parts.path)
     query = _normalize_query(parts.query)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _ascii_host(url: str, host: str) -> str:
+    """The host as ASCII (A-labels), by the IDNA rules httpx applies (the ``idna`` package),
+    so that no host accepted here is refused when it is fetched (``http://xn--/``)."""
+    try:
+        if not host.isascii():
+            # UTS 46 mapping first, as browsers do: full-width letters, upper case
+            return idna.encode(host, uts46=True).decode("ascii")
+        host = host.lower()
+        if "xn--" in host:
+            idna.decode(host)  # only validates: a malformed A-label raises
+    except (idna.IDNAError, UnicodeError, ValueError) as exc:
+        raise InvalidURL(url, f"bad host name ({exc})") from exc
+    return host
 
 
 def _normalize_path(path: str) -> str:

@@ -44,7 +44,7 @@ def _load(config_path: Path | None, db_path: Path | None) -> Config:
 @contextmanager
 def _archive(path: Path) -> Iterator[Any]:
     """Open the archive, turning an unopenable file into one error line (exit 1)."""
-    from .store._archive import Archive
+    from .store import Archive
 
     try:
         archive = Archive(path)
@@ -83,9 +83,7 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
     with -q unless something went wrong.
     """
     from ._progress import LiveStatus
-    from .crawl._lock import crawl_lock
-    from .crawl._loop import crawl as run_crawl
-    from .store._archive import Archive
+    from .crawl import run_crawl
 
     config = _load(config_path, db_path)
     try:
@@ -95,9 +93,8 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _fail(str(exc), EXIT_USAGE)
     status = LiveStatus(verbose=verbose)
     try:
-        with crawl_lock(config.database), Archive(config.database) as archive:
-            summary = asyncio.run(run_crawl(config, archive, site_names=list(sites) or None,
-                                            max_pages=max_pages, progress=status))
+        summary = run_crawl(config, site_names=list(sites) or None, max_pages=max_pages,
+                            progress=status)
     except LockedError as exc:
         _fail(str(exc), EXIT_LOCKED)
     except ReportArchiverError as exc:
@@ -127,7 +124,7 @@ def ingest(config_path: Path | None, db_path: Path | None, urls: tuple[str, ...]
     One line per URL; a bad URL gets an error line and the others are still ingested.
     Exits 1 if any URL failed.
     """
-    from .crawl._loop import ingest as run_ingest
+    from .crawl import ingest as run_ingest
 
     config = _load(config_path, db_path)
     todo = [u.strip() for u in _expand_stdin(urls) if u.strip()]
@@ -230,12 +227,18 @@ def browse(config_path: Path | None, db_path: Path | None, port: int, open_brows
 @db_option
 def reindex(config_path: Path | None, db_path: Path | None) -> None:
     """Rebuild the full-text search index from the stored reports."""
-    from .store import _search as search
-
     config = _load(config_path, db_path)
-    with _archive(config.database) as archive, archive.atomic():
-        count = search.rebuild_index(archive.conn)
+    with _archive(config.database) as archive:
+        count = archive.reindex()
     click.echo(f"indexed {count} reports")
+
+
+@cli.command("config-template")
+def config_template() -> None:
+    """Print the documented config.toml: every key with its help and default."""
+    from .config import config_template as template
+
+    click.echo(template(), nl=False)
 
 
 @cli.command()

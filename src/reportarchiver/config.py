@@ -1,73 +1,142 @@
 """The configuration: one frozen object loaded from ``config.toml`` and validated once.
 
-Defaults and help text live in :data:`CRAWLER_KEYS` / :data:`SITE_KEYS`; precedence is
-defaults < ``config.toml`` < command-line flags (the CLI applies them with
-:func:`dataclasses.replace`).
+Each key is declared once, as a field of :class:`CrawlerConfig` (``[crawler]``) or in
+:data:`SITE_SETTINGS` (``[[sites]]``), carrying its default, bounds and help text. Validation
+reads those declarations, and so does :func:`config_template`, which writes the documented
+``config.toml`` (a test keeps the bundled file equal to it). Precedence is defaults <
+``config.toml`` < command-line flags (the CLI applies them with :func:`dataclasses.replace`).
 Every error is a :class:`ConfigError` naming the key.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import textwrap
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from .errors import ConfigError
 from .models import SiteHints
 
-#: key -> (type, default, minimum, help). ``int`` keys accept ints only; ``float`` keys accept both.
-CRAWLER_KEYS: dict[str, tuple[type, Any, float | None, str]] = {
-    "user_agent": (str, "reportarchiver/0.1 (+mailto:archive@example.org)", None,
-                   "User-Agent sent on every request, robots.txt included"),
-    "delay_seconds": (float, 2.0, 0.0, "least gap between the starts of two requests to one host"),
-    "concurrency": (int, 8, 1, "requests in flight over all hosts"),
-    "per_host_concurrency": (int, 1, 1, "requests in flight to one host"),
-    "timeout_seconds": (float, 30.0, 0.1, "connect/read timeout of one request"),
-    "max_pages": (int, 0, 0, "fetches per run; 0 = no limit"),
-    "respect_robots": (bool, True, None, "obey robots.txt (Allow/Disallow, Crawl-delay)"),
-    "max_attempts": (int, 3, 1, "tries per URL on retryable failures"),
-    "max_retry_after_seconds": (float, 600.0, 0.0, "cap on a server's Retry-After"),
-    "recheck_days": (float, 7.0, 0.0, "re-check archived reports older than this; 0 = every run"),
-    "max_depth": (int, 10, 0, "link hops from a start URL (paging a listing is none)"),
-    "max_response_bytes": (int, 10_000_000, 1, "body size cap, enforced while streaming"),
-    "max_redirects": (int, 10, 0, "redirects followed per request"),
-    "clean_workers": (int, 1, 0, "processes cleaning pages beside the crawler; 0 = in-process"),
-}
+__all__ = [
+    "SITE_SETTINGS",
+    "Config",
+    "CrawlerConfig",
+    "Setting",
+    "SiteConfig",
+    "config_template",
+    "crawler_settings",
+    "load_config",
+    "parse_config",
+]
 
-SITE_KEYS: dict[str, tuple[type, Any, str]] = {
-    "name": (str, None, "short name stored in reports.site"),
-    "start_urls": (list, None, "where the crawl starts"),
-    "include": (list, [], "regexes; a followed URL matches one (default: start hosts)"),
-    "exclude": (list, [], "regexes; a matching URL is never followed"),
-    "report_pattern": (str, "", "regex; URLs matching it are report pages"),
-    "body_selector": (str, "", "cleaner hint: CSS selector of the report body"),
-    "drop_selectors": (list, [], "cleaner hint: CSS selectors of blocks to drop"),
-    "drop_text": (list, [], "cleaner hint: regexes; a block whose text matches is dropped"),
-}
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One config key: its type, default, bounds and help (one sentence a line)."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    #: the value written in the bundled config.toml when it is not the default (site keys)
+    example: Any = None
+
+
+def _setting(default: Any, help: str, *, min: float | None = None,
+             max: float | None = None) -> Any:
+    return field(default=default, metadata={"help": help, "min": min, "max": max})
 
 
 @dataclass(frozen=True, slots=True)
 class CrawlerConfig:
-    user_agent: str = CRAWLER_KEYS["user_agent"][1]
-    delay_seconds: float = 2.0
-    concurrency: int = 8
-    per_host_concurrency: int = 1
-    timeout_seconds: float = 30.0
-    max_pages: int = 0
-    respect_robots: bool = True
-    max_attempts: int = 3
-    max_retry_after_seconds: float = 600.0
-    recheck_days: float = 7.0
-    max_depth: int = 10
-    max_response_bytes: int = 10_000_000
-    max_redirects: int = 10
-    clean_workers: int = 1
+    """How politely and how hard the crawler works (``[crawler]``)."""
+
+    user_agent: str = _setting(
+        "reportarchiver/0.1 (+mailto:archive@example.org)",
+        "User-Agent sent on every request, robots.txt included. Put a way to reach you in it.")
+    delay_seconds: float = _setting(
+        2.0, "Least gap in seconds between the starts of two requests to one host (plus up to "
+        "10% jitter). A robots.txt Crawl-delay that is larger wins.", min=0, max=3600)
+    concurrency: int = _setting(8, "Requests in flight over all hosts.", min=1, max=1000)
+    per_host_concurrency: int = _setting(1, "Requests in flight to one host.", min=1, max=100)
+    timeout_seconds: float = _setting(
+        30.0, "Connect/read timeout of one request, in seconds.", min=0.1, max=3600)
+    deadline_seconds: float = _setting(
+        300.0, "Total time one request may take, headers and body, in seconds (a server that "
+        "sends a byte a second cannot hold the crawl); not retried.", min=1, max=86400)
+    max_pages: int = _setting(
+        0, "Requests per run, every one counted (failures, retries, redirects, robots.txt); "
+        "no new URL is started past it, the ones in flight finish. 0 = no limit. What is "
+        "left stays queued for the next run.", min=0)
+    respect_robots: bool = _setting(
+        True, "Obey robots.txt: Allow/Disallow for our user agent, Crawl-delay, Sitemap lines.")
+    max_attempts: int = _setting(
+        3, "Tries per URL on connect errors, timeouts, 408, 429, 500, 502, 503, 504 (never "
+        "other 4xx).", min=1, max=20)
+    max_retry_after_seconds: float = _setting(
+        600.0, "Cap in seconds on a server's Retry-After (429/503) before the next request to "
+        "that host. A host whose robots.txt asks for a larger Crawl-delay is skipped for the "
+        "run (recorded).", min=0, max=86400)
+    recheck_days: float = _setting(
+        7.0, "Re-check an archived report when its last check is older than this many days; "
+        "0 = every run. List pages, sitemaps and feeds are re-checked every run.", min=0,
+        max=36500)
+    max_depth: int = _setting(
+        10, "Link hops from a start URL beyond which links are recorded as skipped. Paging "
+        "through one listing (index.html, index_2.html, … index_999.html) does not count as a "
+        "hop.", min=0, max=1000)
+    max_response_bytes: int = _setting(
+        10_000_000, "Body size cap in bytes, enforced while streaming after every "
+        "content-encoding layer (so gzip bombs, stacked ones too, stop at it).", min=1)
+    max_redirects: int = _setting(
+        10, "Redirects followed per request; every hop is checked against the site's scope "
+        "and robots.txt and paced by its host's delay.", min=0, max=100)
+    clean_workers: int = _setting(
+        1, "Worker processes that clean pages while the crawler fetches and stores (cleaning "
+        "is the CPU-heavy part; one worker uses a second core). 0 = clean in the crawling "
+        "process.", min=0, max=64)
+
+
+def crawler_settings() -> tuple[Setting, ...]:
+    """The ``[crawler]`` keys, declared by :class:`CrawlerConfig`'s fields."""
+    hints = get_type_hints(CrawlerConfig)
+    return tuple(
+        Setting(f.name, hints[f.name], f.default, f.metadata["help"], f.metadata["min"],
+                f.metadata["max"])
+        for f in fields(CrawlerConfig))
+
+
+#: The ``[[sites]]`` keys. ``default`` None: required.
+SITE_SETTINGS: tuple[Setting, ...] = (
+    Setting("name", str, None, "Short name, stored in reports.site.", example="bx2200"),
+    Setting("start_urls", list, None, "Where the crawl starts.",
+            example=["http://bx2200.com/baogao/"]),
+    Setting("include", list, [], "Regexes; a discovered URL must match one to be followed "
+            "(default: the start URLs' hosts).",
+            example=[r"^https?://bx2200\.com/(baogao|tjgongbao)/"]),
+    Setting("exclude", list, [], "Regexes; a matching URL is never followed."),
+    Setting("report_pattern", str, "", "Optional regex: URLs matching it are report pages "
+            "(their later pages, 4633_2.html, are found by the crawler). Without it, a page "
+            "whose cleaned body has 500+ characters is a report.",
+            example=r"/(baogao|tjgongbao)/\w+/\d+\.html$"),
+    Setting("body_selector", str, "", "Optional cleaner hints: a CSS selector of the report body "
+            "(falls back to the generic extractor, with a warning, when it matches nothing) ..."),
+    Setting("drop_selectors", list, [], "... CSS selectors of blocks to drop ..."),
+    Setting("drop_text", list, [], "... and regexes: a block whose text matches one is dropped."),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
+    """One site to crawl (``[[sites]]``): where to start, what to follow, cleaner hints."""
+
     name: str
     start_urls: tuple[str, ...]
     include: tuple[re.Pattern[str], ...] = ()
@@ -88,17 +157,32 @@ class SiteConfig:
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """The whole configuration: crawler settings, the archive's path and the sites."""
+
     crawler: CrawlerConfig = field(default_factory=CrawlerConfig)
     database: Path = Path("archive/reports.db")
     sites: tuple[SiteConfig, ...] = ()
     path: Path | None = None  # the file it came from, if any
 
     def site(self, name: str) -> SiteConfig:
+        """The site called ``name``; a ConfigError naming the known ones if there is none."""
         for s in self.sites:
             if s.name == name:
                 return s
         known = ", ".join(s.name for s in self.sites) or "none configured"
         raise ConfigError("sites", f"no site named {name!r} (known: {known})", self._where)
+
+    def site_for(self, url: str) -> SiteConfig | None:
+        """The first configured site whose scope contains ``url``, if any."""
+        for site in self.sites:
+            if site.follows(url):
+                return site
+        return None
+
+    def hints_for(self, url: str) -> SiteHints:
+        """The cleaner hints of the site ``url`` belongs to (none when it belongs to none)."""
+        site = self.site_for(url) if url else None
+        return site.hints if site else SiteHints()
 
     @property
     def _where(self) -> str:
@@ -108,9 +192,9 @@ class Config:
 def load_config(path: Path | str | None = None, *, missing_ok: bool = True) -> Config:
     """Load and validate ``path`` (default ``./config.toml``).
 
-    A missing default file gives the defaults (no sites); a missing explicit file is an error.
-    Relative database paths are resolved against the config file's folder, so cron can run
-    from anywhere.
+    A missing default file gives the defaults (no sites); a missing explicit file is an error
+    unless ``missing_ok``. Relative database paths are resolved against the config file's
+    folder, so cron can run from anywhere.
     """
     explicit = path is not None
     p = Path(path) if path is not None else Path("config.toml")
@@ -122,6 +206,8 @@ def load_config(path: Path | str | None = None, *, missing_ok: bool = True) -> C
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError("(file)", f"not valid TOML: {exc}", str(p)) from exc
+    except OSError as exc:
+        raise ConfigError("(file)", f"cannot read ({exc.strerror or exc})", str(p)) from exc
     return parse_config(data, path=p)
 
 
@@ -164,6 +250,8 @@ def _no_unknown(data: dict[str, Any], known: set[str], prefix: str, where: str) 
 def _typed(value: Any, kind: type, key: str, where: str) -> Any:
     # bool is a subclass of int in Python: reject it explicitly for numeric keys
     if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):  # nan would disable every comparison it takes part in
+            raise ConfigError(key, f"must be a finite number, got {value!r}", where)
         return float(value)
     if kind is int and isinstance(value, bool):
         raise ConfigError(key, f"must be an integer, got {value!r}", where)
@@ -177,16 +265,23 @@ def _type_name(kind: type) -> str:
             list: "an array"}.get(kind, kind.__name__)
 
 
+def _bounded(setting: Setting, value: Any, key: str, where: str) -> Any:
+    if setting.minimum is not None and value < setting.minimum:
+        raise ConfigError(key, f"must be >= {setting.minimum:g}, got {value!r}", where)
+    if setting.maximum is not None and value > setting.maximum:
+        raise ConfigError(key, f"must be <= {setting.maximum:g}, got {value!r}", where)
+    return value
+
+
 def _parse_crawler(raw: dict[str, Any], where: str) -> CrawlerConfig:
-    _no_unknown(raw, set(CRAWLER_KEYS), "crawler.", where)
+    settings = crawler_settings()
+    _no_unknown(raw, {s.name for s in settings}, "crawler.", where)
     values: dict[str, Any] = {}
-    for key, (kind, _default, minimum, _help) in CRAWLER_KEYS.items():
-        if key not in raw:
-            continue
-        value = _typed(raw[key], kind, f"crawler.{key}", where)
-        if minimum is not None and value < minimum:
-            raise ConfigError(f"crawler.{key}", f"must be >= {minimum:g}, got {value!r}", where)
-        values[key] = value
+    for setting in settings:
+        if setting.name in raw:
+            key = f"crawler.{setting.name}"
+            value = _typed(raw[setting.name], setting.kind, key, where)
+            values[setting.name] = _bounded(setting, value, key, where)
     if "user_agent" in values and not values["user_agent"].strip():
         raise ConfigError("crawler.user_agent", "must not be empty", where)
     return CrawlerConfig(**values)
@@ -196,46 +291,85 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
     if not isinstance(raw, dict):
         raise ConfigError(f"sites[{index}]", "must be a table", where)
     label = f"sites[{raw.get('name', index)}]"
-    _no_unknown(raw, set(SITE_KEYS), f"{label}.", where)
-    for key in ("name", "start_urls"):
-        if key not in raw:
-            raise ConfigError(f"{label}.{key}", "is required", where)
-    name = _typed(raw["name"], str, f"{label}.name", where)
-    if not re.fullmatch(r"[\w.-]+", name):
-        raise ConfigError(f"{label}.name", "use letters, digits, '.', '_' or '-'", where)
-    starts = _strings(raw["start_urls"], f"{label}.start_urls", where)
-    if not starts:
-        raise ConfigError(f"{label}.start_urls", "needs at least one URL", where)
-    for url in starts:
-        if not re.match(r"(?i)https?://[^/\s]+", url):
-            raise ConfigError(f"{label}.start_urls", f"not an http(s) URL: {url!r}", where)
-    include = _regexes(raw.get("include", []), f"{label}.include", where)
-    if not include:  # default scope: the start URLs' hosts
-        include = tuple(re.compile("^" + re.escape(_origin(u)) + "/") for u in starts)
-    pattern = _typed(raw.get("report_pattern", ""), str, f"{label}.report_pattern", where)
-    hints = SiteHints(
-        body_selector=_typed(raw.get("body_selector", ""), str, f"{label}.body_selector", where),
-        drop_selectors=_strings(raw.get("drop_selectors", []), f"{label}.drop_selectors", where),
-        drop_text=tuple(p.pattern for p in _regexes(raw.get("drop_text", []),
-                                                    f"{label}.drop_text", where)),
-    )
+    _no_unknown(raw, {s.name for s in SITE_SETTINGS}, f"{label}.", where)
+    values: dict[str, Any] = {}
+    for setting in SITE_SETTINGS:
+        key = f"{label}.{setting.name}"
+        if setting.name not in raw:
+            if setting.default is None:
+                raise ConfigError(key, "is required", where)
+            values[setting.name] = setting.default
+            continue
+        value = _typed(raw[setting.name], setting.kind, key, where)
+        if setting.kind is list:
+            value = _strings(value, key, where)
+        values[setting.name] = _SITE_CHECKS.get(setting.name, _keep)(value, key, where)
+    starts = values["start_urls"]
+    # default scope: the start URLs' hosts, by either scheme (sites move to https and
+    # redirect there; a redirect out of scope is refused)
+    include = values["include"] or tuple(dict.fromkeys(
+        re.compile("^https?://" + re.escape(_host(u)) + "/") for u in starts))
     return SiteConfig(
-        name=name,
+        name=values["name"],
         start_urls=starts,
         include=include,
-        exclude=_regexes(raw.get("exclude", []), f"{label}.exclude", where),
-        report_pattern=_regex(pattern, f"{label}.report_pattern", where) if pattern else None,
-        hints=hints,
+        exclude=values["exclude"],
+        report_pattern=values["report_pattern"] or None,
+        hints=SiteHints(body_selector=values["body_selector"],
+                        drop_selectors=values["drop_selectors"],
+                        drop_text=tuple(p.pattern for p in values["drop_text"])),
     )
 
 
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme.lower()}://{rest.split('/', 1)[0].lower()}"
+def _keep(value: Any, key: str, where: str) -> Any:
+    return value
 
 
-def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
-    items = _typed(value, list, key, where)
+def _check_name(name: str, key: str, where: str) -> str:
+    if not re.fullmatch(r"[\w.-]+", name):
+        raise ConfigError(key, "use letters, digits, '.', '_' or '-'", where)
+    return name
+
+
+def _check_start_urls(urls: tuple[str, ...], key: str, where: str) -> tuple[str, ...]:
+    from ._urls import canonicalize  # the crawler's own rules: what it accepts, config accepts
+    from .errors import InvalidURL
+
+    if not urls:
+        raise ConfigError(key, "needs at least one URL", where)
+    for url in urls:
+        try:
+            canonicalize(url)
+        except InvalidURL as exc:
+            raise ConfigError(key, f"not a usable http(s) URL: {url!r} ({exc.message})",
+                              where) from None
+    return urls
+
+
+def _check_pattern(pattern: str, key: str, where: str) -> re.Pattern[str] | None:
+    return _regex(pattern, key, where) if pattern else None
+
+
+def _check_patterns(patterns: tuple[str, ...], key: str, where: str
+                    ) -> tuple[re.Pattern[str], ...]:
+    return tuple(_regex(p, key, where) for p in patterns)
+
+
+_SITE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
+    "name": _check_name,
+    "start_urls": _check_start_urls,
+    "include": _check_patterns,
+    "exclude": _check_patterns,
+    "report_pattern": _check_pattern,
+    "drop_text": _check_patterns,
+}
+
+
+def _host(url: str) -> str:
+    return url.partition("://")[2].split("/", 1)[0].lower()
+
+
+def _strings(items: list[Any], key: str, where: str) -> tuple[str, ...]:
     for item in items:
         if not isinstance(item, str):
             raise ConfigError(key, f"must contain strings only, got {item!r}", where)
@@ -249,5 +383,53 @@ def _regex(pattern: str, key: str, where: str) -> re.Pattern[str]:
         raise ConfigError(key, f"bad regular expression {pattern!r}: {exc}", where) from exc
 
 
-def _regexes(value: Any, key: str, where: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(_regex(p, key, where) for p in _strings(value, key, where))
+# -- the documented config.toml --------------------------------------------------------------
+
+_HEADER = """\
+# reportarchiver configuration. Every key is optional except each site's name and start_urls.
+# Precedence: built-in defaults < this file < command-line flags (--db, --max-pages, --site).
+# An unknown key or a bad value stops every command with an error naming the key (exit 2).
+# This file is written by `reportarchiver config-template` from the keys' declarations.
+"""
+
+
+_WIDTH = 100
+
+
+def config_template() -> str:
+    """The documented ``config.toml``: every key with its help as comments and its default
+    (an example value for the site keys)."""
+    out = [_HEADER, "[crawler]"]
+    for setting in crawler_settings():
+        out += _documented(setting, setting.default)
+    out += ["", "[storage]", "# The archive (SQLite). A relative path is relative to this "
+            "file's folder.", 'database = "archive/reports.db"', "",
+            "# One [[sites]] table per site to crawl.", "[[sites]]"]
+    for setting in SITE_SETTINGS:
+        out += _documented(setting, setting.example if setting.example is not None
+                           else setting.default)
+    return "\n".join(out) + "\n"
+
+
+def _documented(setting: Setting, value: Any) -> list[str]:
+    text = setting.help
+    if setting.minimum is not None and setting.maximum is not None:
+        text += f" Range {setting.minimum:g} to {setting.maximum:g}."
+    elif setting.minimum:
+        text += f" At least {setting.minimum:g}."
+    lines = textwrap.wrap(text, width=_WIDTH - 2, break_on_hyphens=False)
+    return [*(f"# {line}" for line in lines), f"{setting.name} = {_toml_value(value)}"]
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and value >= 100_000:
+        return f"{value:_}"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return f"'{value}'" if "\\" in value and "'" not in value else f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML form for {value!r}")

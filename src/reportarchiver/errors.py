@@ -2,16 +2,20 @@
 
     ReportArchiverError
     ├── ConfigError          a bad config key or value (exit 2)
-    ├── InvalidURL           a URL that cannot be fetched (not http/https, no host, ...)
     ├── LockedError          another crawl holds the database (exit 75)
-    ├── StoreError           the archive file cannot be opened or is not an archive
-    └── FetchError           one URL could not be fetched; carries url, kind, status, attempts
-        ├── RobotsDisallowed robots.txt forbids it (or robots.txt itself failed: RFC 9309)
-        ├── HTTPStatusError  the server answered with an error status
-        ├── TooLargeError    the body exceeded max_response_bytes (checked while streaming)
-        ├── NetworkError     connect/read failure or timeout, after all retries
-        └── CleanerCrashed   the page killed the clean worker process each time it was tried
-                             (a per-URL failure like the others: recorded, retried next run)
+    ├── StoreError           the archive file cannot be opened, is not an archive, or a write
+    │                        failed (exit 1; exit 2 when the file is not ours to touch)
+    └── PageError            one URL could not be archived: ``url, kind, message, status,
+        │                    attempts``; recorded in ``fetch_errors`` (``Archive.record_error``)
+        │                    and retried on a later run, never fatal to the run
+        ├── InvalidURL       not an http(s) URL with a valid host, or a redirect to one
+        ├── OutOfScope       a redirect leaving the site's include/exclude scope
+        ├── CleanerCrashed   the page killed the clean worker process each time it was tried
+        └── FetchError       the HTTP exchange failed
+            ├── RobotsDisallowed  robots.txt forbids it (or robots.txt itself failed: RFC 9309)
+            ├── HTTPStatusError   the server answered with an error status
+            ├── TooLargeError     the body exceeded max_response_bytes (checked while reading)
+            └── NetworkError      connect/read failure, timeout or deadline, after all retries
 """
 
 from __future__ import annotations
@@ -30,27 +34,31 @@ class ConfigError(ReportArchiverError):
         super().__init__(f"{path}: {key}: {message}")
 
 
-class InvalidURL(ReportArchiverError):
-    """A URL that cannot be fetched."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        self.url = url
-        self.reason = reason
-        super().__init__(f"{url!r}: {reason}")
-
-
 class LockedError(ReportArchiverError):
     """Another crawl is running on the same database."""
 
 
 class StoreError(ReportArchiverError):
-    """The archive database cannot be opened, or is not a SQLite file."""
+    """The archive database cannot be opened or written, or is not an archive.
+
+    ``foreign`` is True when the file is not an archive this version may change (another
+    program's SQLite file, a newer schema): nothing was written to it.
+    """
+
+    def __init__(self, message: str, *, foreign: bool = False) -> None:
+        self.foreign = foreign
+        super().__init__(message)
 
 
-class FetchError(ReportArchiverError):
-    """A URL could not be fetched. ``kind`` is a short stable word stored in ``fetch_errors``."""
+class PageError(ReportArchiverError):
+    """One URL could not be archived.
 
-    kind = "fetch"
+    ``kind`` is a short stable word stored in ``fetch_errors.kind``; ``message`` says what
+    happened in one line; ``status`` is the HTTP status when there was one; ``attempts`` how
+    many requests were made.
+    """
+
+    kind = "page"
 
     def __init__(
         self, url: str, message: str, *, status: int | None = None, attempts: int = 1
@@ -62,21 +70,49 @@ class FetchError(ReportArchiverError):
         super().__init__(f"{url}: {message}")
 
 
+class InvalidURL(PageError):
+    """A URL that cannot be fetched: not http(s), no valid host, too long."""
+
+    kind = "invalid_url"
+
+
+class OutOfScope(PageError):
+    """A redirect to a URL outside the site's scope (``include``/``exclude``)."""
+
+    kind = "out_of_scope"
+
+
+class CleanerCrashed(PageError):
+    """The page killed the clean worker each time it was tried."""
+
+    kind = "cleaner_crash"
+
+
+class FetchError(PageError):
+    """The HTTP exchange for a URL failed."""
+
+    kind = "fetch"
+
+
 class RobotsDisallowed(FetchError):
+    """robots.txt forbids the URL, or robots.txt could not be read (the host is skipped)."""
+
     kind = "robots"
 
 
 class HTTPStatusError(FetchError):
+    """The server answered with an error status (after retries, for retryable ones)."""
+
     kind = "http"
 
 
 class TooLargeError(FetchError):
+    """The body (decoded, at every content-encoding layer) exceeded the size cap."""
+
     kind = "too_large"
 
 
 class NetworkError(FetchError):
+    """A connect or read failure, a timeout or the per-request deadline, after all retries."""
+
     kind = "network"
-
-
-class CleanerCrashed(FetchError):
-    kind = "cleaner_crash"

@@ -9,9 +9,8 @@ from pathlib import Path
 from ._pipeline import clean_page
 from ._urls import canonicalize
 from .config import Config
-from .crawl._session import site_for
 from .errors import FetchError, InvalidURL, ReportArchiverError
-from .models import Cleaned, SiteHints
+from .models import Cleaned
 
 
 class ExtractError(ReportArchiverError):
@@ -24,14 +23,14 @@ def extract_text(html: bytes, url: str = "") -> str:
     The shape a text-extraction benchmark expects (``score.py --extractor
     reportarchiver.extract:extract_text``).
     """
-    from .clean._clean import clean
+    from .clean import clean
 
     return clean(html, url).text
 
 
 def extract_source(source: str, url: str, config: Config) -> tuple[Cleaned, str]:
     """Clean ``source`` ('-', a file path or an http(s) URL); returns (cleaned, page URL)."""
-    from .clean._clean import clean
+    from .clean import clean
 
     if source.lower().startswith(("http://", "https://")):
         return _extract_url(source, config)
@@ -39,12 +38,11 @@ def extract_source(source: str, url: str, config: Config) -> tuple[Cleaned, str]
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise ExtractError(f"{source}: cannot read ({exc.strerror or exc})") from exc
-    site = site_for(config, url) if url else None
-    return clean(data, url, hints=site.hints if site else SiteHints()), url
+    return clean(data, url, hints=config.hints_for(url)), url
 
 
 def _extract_url(source: str, config: Config) -> tuple[Cleaned, str]:
-    from .fetch._client import Fetcher
+    from .fetch import Fetcher
 
     try:
         url = canonicalize(source)
@@ -54,8 +52,7 @@ def _extract_url(source: str, config: Config) -> tuple[Cleaned, str]:
     async def fetch() -> Cleaned:
         async with Fetcher(config.crawler) as fetcher:
             result = await fetcher.get(url)
-        site = site_for(config, url)
-        return clean_page(result, site.hints if site else None)
+        return clean_page(result, config.hints_for(url))
 
     try:
         return asyncio.run(fetch()), url

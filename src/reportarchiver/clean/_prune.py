@@ -119,9 +119,19 @@ def prune(tree: LexborHTMLParser, drop_selectors: tuple[str, ...] = ()) -> list[
         nodes = _css(tree, selector)
         if not nodes:
             misses.append(selector)
-        for node in nodes:
-            node.decompose()
+        # reversed document order: a match inside another match goes first, while it is
+        # still attached (a detached subtree's top is a root, which cannot be decomposed)
+        for node in reversed(nodes):
+            _decompose(node)
     return misses
+
+
+def _decompose(node: LexborNode) -> None:
+    """Remove a node, unless it is the document element: Lexbor refuses to remove <html>
+    (a hint or a hidden-style attribute on it must not fail the whole page)."""
+    parent = node.parent
+    if parent is not None and parent.tag != "-document":
+        node.decompose()
 
 
 def _drop_hidden(tree: LexborHTMLParser, selector: str, share: int) -> None:
@@ -131,9 +141,9 @@ def _drop_hidden(tree: LexborHTMLParser, selector: str, share: int) -> None:
         return
     body = tree.body
     total = len(body.text(strip=True)) if body is not None else 0
-    for node in nodes:
+    for node in reversed(nodes):  # nested matches first, while still attached
         if total < 2000 or len(node.text(strip=True)) * share < total:
-            node.decompose()
+            _decompose(node)
 
 
 def _css(tree: LexborHTMLParser, selector: str) -> list[LexborNode]:

@@ -2,6 +2,9 @@
 
 ``flock`` locks belong to the open file, so the kernel drops them when the holder dies, even
 by ``kill -9``: a stale lock cannot outlive its process, and the next run simply takes it.
+The lock is keyed on the database's real path, so a symlink to the same file finds the same
+lock, and the lock file itself is never followed through a symlink (``O_NOFOLLOW``): it could
+otherwise truncate whatever file the link points at.
 """
 
 from __future__ import annotations
@@ -13,11 +16,17 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..errors import LockedError
+from ..errors import LockedError, StoreError
+
+#: Locks this process holds (a second crawl lock of one database in the same process fails
+#: like one in another process).
+_held: set[Path] = set()
 
 
 def lock_path(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".lock")
+    """The lock file of the database at ``db_path`` (symlinks resolved)."""
+    real = Path(os.path.realpath(db_path))
+    return real.with_name(real.name + ".lock")
 
 
 @contextmanager
@@ -25,7 +34,10 @@ def crawl_lock(db_path: Path) -> Iterator[Path]:
     """Hold the crawl lock of ``db_path`` or raise LockedError naming the holder."""
     path = lock_path(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:  # ELOOP: the lock file is a symlink, which is never followed
+        raise StoreError(f"cannot open the crawl lock {path}: {exc.strerror or exc}") from exc
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -36,6 +48,15 @@ def crawl_lock(db_path: Path) -> Iterator[Path]:
         stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"pid {os.getpid()}, started {stamp}".encode(), 0)
-        yield path
+        _held.add(path)
+        try:
+            yield path
+        finally:
+            _held.discard(path)
     finally:
         os.close(fd)  # closing releases the flock
+
+
+def holds_lock(db_path: Path) -> bool:
+    """True while this process holds the crawl lock of ``db_path``."""
+    return lock_path(db_path) in _held

@@ -1,5 +1,8 @@
-"""The work on one URL, shared by ``crawl`` and ``ingest``: robots check, conditional fetch,
-pagination, cleaning, stitching and storing a report, or reading the links of a list page.
+"""The work on one URL, shared by ``crawl`` and ``ingest``: :meth:`Session.process`.
+
+robots check -> conditional fetch -> what is it? (a sitemap or feed, a list page, a report)
+-> for a report: its later pages, cleaning, stitching, storing. The crawl loop only schedules
+URLs and records what :class:`PageOutcome` says.
 """
 
 from __future__ import annotations
@@ -8,15 +11,13 @@ import asyncio
 from dataclasses import asdict, dataclass, field
 
 from .._pipeline import PageAnalysis, stitch
-from .._urls import host_of, origin_of
+from .._urls import host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
-from ..errors import FetchError, RobotsDisallowed
-from ..fetch._client import Fetcher
-from ..fetch._politeness import RobotsRules, robots_rules
-from ..models import FetchResult, Page, SiteHints
-from ..store import _frontier as frontier
-from ..store._archive import Archive
+from ..errors import FetchError, OutOfScope, PageError, RobotsDisallowed
+from ..fetch import Fetcher, RobotsRules, robots_rules
+from ..models import FetchResult, Page
+from ..store import Archive
 from ._workers import PageAnalyzer
 
 MAX_REPORT_PAGES = 100
@@ -26,6 +27,8 @@ MIN_REPORT_CHARS = 500
 
 @dataclass
 class Counters:
+    """What a run did, as stored in ``crawl_runs``."""
+
     fetched: int = 0
     new_reports: int = 0
     changed_reports: int = 0
@@ -42,15 +45,32 @@ class Counters:
 
 
 @dataclass(frozen=True, slots=True)
-class ReportOutcome:
+class PageOutcome:
+    """What became of one URL.
+
+    ``state`` is the queue state to record (``done``, ``failed``, ``skipped``); ``kind`` what
+    the URL turned out to be (``report``, ``list``, ``probe``); ``outcome`` ``new``,
+    ``changed`` or ``unchanged`` for a report, ``list``, ``unchanged`` or ``absent`` for the
+    others; ``links`` the URLs to queue, with ``listing`` (the list page's
+    :func:`~reportarchiver._urls.listing_key`) when they come from a list page. ``error``: the
+    failure, already recorded in ``fetch_errors``; with state ``done`` it is a later page of a
+    report stored incomplete (retried like a failure).
+    """
+
     url: str
-    outcome: str  # new | changed | unchanged
-    title: str
-    page_count: int
-    links: tuple[str, ...]
-    #: a later page that could not be fetched: the pages before it were stored, marked
-    #: incomplete, and the caller records this error so that the report is retried
-    failed: FetchError | None = None
+    state: str
+    kind: str
+    outcome: str = ""
+    title: str = ""
+    page_count: int = 0
+    links: tuple[str, ...] = ()
+    listing: str | None = None
+    error: PageError | None = None
+
+    @property
+    def detail(self) -> str:
+        """One word or line for progress displays and the queue's ``reason``."""
+        return self.error.message if self.error is not None else self.outcome
 
 
 @dataclass
@@ -66,7 +86,160 @@ class Session:
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
 
-    # -- robots -------------------------------------------------------------------------------
+    # -- one URL ------------------------------------------------------------------------------
+
+    async def process(self, url: str, site: SiteConfig, kind: str) -> PageOutcome:
+        """Fetch ``url`` and do what it calls for; never raises for a failure of the URL.
+
+        ``kind`` is what the queue thinks the URL is: ``report`` (fetched with its later
+        pages and stored), ``list`` or ``probe`` (its links are returned; without a
+        ``report_pattern`` a list page whose body reads as a report is stored as one).
+        Failures are counted and recorded in ``fetch_errors``.
+        """
+        try:
+            if kind == "report":
+                return await self._report(url, site)
+            return await self._list(url, site, kind)
+        except PageError as exc:
+            return self._failed(url, kind, exc)
+
+    def _failed(self, url: str, kind: str, exc: PageError) -> PageOutcome:
+        if isinstance(exc, RobotsDisallowed) and exc.url == url:
+            self.counters.skipped += 1
+            return PageOutcome(url, "skipped", kind, error=exc)
+        if kind == "probe" and exc.status in (403, 404, 410):
+            return PageOutcome(url, "done", kind, "absent")  # a guessed /sitemap.xml: no error
+        self.record(exc)
+        return PageOutcome(url, "failed", kind, error=exc)
+
+    def record(self, exc: PageError) -> None:
+        """Count and record the failure of one URL (``fetch_errors``)."""
+        self.counters.errors += 1
+        self.archive.record_error(self.run_id, exc)
+
+    async def _list(self, url: str, site: SiteConfig, kind: str) -> PageOutcome:
+        result, modified = await self.fetch_page(url, site)
+        if not modified:
+            return PageOutcome(url, "done", kind, "unchanged")
+        links = _feed_links(result)
+        if links is not None:  # a sitemap or feed
+            self.archive.save_page(result)
+            return PageOutcome(url, "done", kind, "list", links=links.links,
+                               listing=listing_key(url))
+        guess = site.report_pattern is None  # is it a report? only its body can tell
+        analysis = await self.analyze(result, site.hints, body=guess)
+        if guess and analysis.cleaned and len(analysis.cleaned.text) >= MIN_REPORT_CHARS:
+            return await self._report(url, site, (result, analysis))
+        self.archive.save_page(result, encoding=analysis.encoding)
+        # feeds a page announces are followed like its links
+        return PageOutcome(url, "done", kind, "list", links=analysis.links.links +
+                           analysis.links.feeds, listing=listing_key(url))
+
+    # -- reports ------------------------------------------------------------------------------
+
+    async def _report(self, url: str, site: SiteConfig,
+                      first: tuple[FetchResult, PageAnalysis] | None = None) -> PageOutcome:
+        """Fetch every page of the report at ``url``, stitch, store.
+
+        ``first``: page 1 already fetched and analyzed (a list page that reads as a report).
+        When page 1 fails, the error propagates and nothing is stored. When a later page
+        fails, the pages before it are stored with ``complete = 0`` (the site may never serve
+        that page again: better part of a report than none) and the error is recorded; but a
+        report stored whole is never replaced by part of it (nor an incomplete one by a
+        shorter part): the error is raised instead.
+        """
+        fetched: dict[str, FetchResult] = {}
+        analysis = None
+        if first is not None:
+            result, analysis = first
+        else:
+            result, modified = await self.fetch_page(url, site)
+            if not modified:
+                unchanged = await self._all_pages_unchanged(url, site, fetched)
+                if unchanged is not None:
+                    return unchanged
+        pages, links, failed = await self._fetch_pages(url, result, site, fetched, analysis)
+        if failed is not None:
+            stored = self.archive.report(url)
+            if stored is not None and (stored["complete"] or stored["page_count"] > len(pages)):
+                raise failed  # keep the longer report we have
+        report = stitch(url, site.name, pages, complete=failed is None)
+        outcome = self.archive.save_report(report)
+        self.archive.frontier.claim_pages(site.name, [p.fetch.url for p in pages[1:]])
+        self.counters.count_outcome(outcome)
+        if failed is not None:
+            self.record(failed)
+        return PageOutcome(url, "failed" if failed else "done", "report", outcome,
+                           report.metadata.title, report.page_count, links, error=failed)
+
+    async def _all_pages_unchanged(self, url: str, site: SiteConfig,
+                                   fetched: dict[str, FetchResult]) -> PageOutcome | None:
+        """When page 1 was a 304: check the stored later pages the same way. Pages fetched
+        on the way are kept in ``fetched`` so that a changed report is not fetched twice."""
+        stored = self.archive.report(url)
+        if stored is None or not stored["complete"]:
+            return None  # an incomplete report is fetched whole again
+        changed = False
+        for page_url in self.archive.report_pages(url)[1:]:
+            result, modified = await self.fetch_page(page_url, site)
+            fetched[page_url] = result
+            changed = changed or modified
+        if changed:
+            return None
+        self.archive.touch_report(url)
+        self.counters.count_outcome("unchanged")
+        return PageOutcome(url, "done", "report", "unchanged", stored["title"] or "",
+                           stored["page_count"])
+
+    async def _fetch_pages(self, url: str, first: FetchResult, site: SiteConfig,
+                           fetched: dict[str, FetchResult],
+                           first_analysis: PageAnalysis | None = None
+                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None]:
+        """The report's pages in order up to the first that fails, its links, that failure."""
+        analysis = first_analysis or await self.analyze(first, site.hints)
+        pages = [_page(first, analysis, 1)]
+        known = dict((u, n) for n, u in report_page_links(analysis.links, url))
+        done = {url}
+        while len(pages) < MAX_REPORT_PAGES:
+            pending = sorted((n, u) for u, n in known.items() if u not in done)
+            if not pending:
+                break
+            number, page_url = pending[0]
+            done.add(page_url)
+            try:
+                result = fetched.get(page_url) or (await self.fetch_page(page_url, site))[0]
+            except FetchError as exc:
+                return pages, analysis.links.links, exc
+            more = await self.analyze(result, site.hints)
+            pages.append(_page(result, more, number))
+            for n, u in report_page_links(more.links, url):
+                known.setdefault(u, n)
+        return pages, analysis.links.links, None
+
+    # -- fetching -----------------------------------------------------------------------------
+
+    async def fetch_page(self, url: str, site: SiteConfig) -> tuple[FetchResult, bool]:
+        """Fetch with a conditional GET. On 304 the stored body is returned, modified False.
+
+        robots.txt is obeyed for the URL and for every redirect target, and a redirect out
+        of the site's scope is refused (:class:`OutOfScope`).
+        """
+        await self.check_allowed(url)
+
+        async def check_hop(target: str) -> None:
+            if not site.follows(target):
+                raise OutOfScope(url, f"redirected out of the site's scope to {target}")
+            await self.check_allowed(target)
+
+        etag, last_modified = self.archive.page_validators(url)
+        result = await self.fetcher.get(url, etag=etag, last_modified=last_modified,
+                                        check=check_hop)
+        self.counters.fetched += 1
+        stored = self.archive.stored_page(url) if result.status == 304 else None
+        if stored is not None:
+            return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
+                               body=stored.raw, fetched_at=result.fetched_at), False
+        return result, True
 
     async def robots_for(self, url: str) -> RobotsRules:
         """The robots rules of ``url``'s origin, fetched once per run."""
@@ -83,130 +256,38 @@ class Session:
             rules = robots_rules(result.status, result.body)
         except FetchError as exc:
             rules = robots_rules(None, b"", exc.message)
-        if rules.reason and not rules.allow_all:
-            self.archive.record_error(self.run_id, origin + "/robots.txt", "robots", rules.reason)
         delay = rules.crawl_delay(self.config.crawler.user_agent)
-        if delay:
+        cap = self.config.crawler.max_retry_after_seconds
+        if delay and delay > cap:  # a host that wants hours between requests is not crawled
+            rules = RobotsRules(None, allow_all=False, reason=(
+                f"robots.txt asks for Crawl-delay {delay:g} s, more than "
+                f"max_retry_after_seconds = {cap:g}: host skipped this run"))
+        elif delay:
             self.fetcher.throttle.set_min_delay(host_of(origin), delay)
+        if rules.reason and not rules.allow_all:
+            self.archive.record_error(self.run_id,
+                                      RobotsDisallowed(origin + "/robots.txt", rules.reason))
         return rules
 
     async def check_allowed(self, url: str) -> None:
+        """Raise :class:`RobotsDisallowed` when robots.txt forbids ``url`` (if obeyed)."""
         if not self.config.crawler.respect_robots:
             return
         rules = await self.robots_for(url)
         if not rules.allowed(url, self.config.crawler.user_agent):
             raise RobotsDisallowed(url, rules.reason or "disallowed by robots.txt")
 
-    # -- pages --------------------------------------------------------------------------------
 
-    async def fetch_page(self, url: str) -> tuple[FetchResult, bool]:
-        """Fetch with a conditional GET. On 304 the stored body is returned, modified False."""
-        await self.check_allowed(url)
-        etag, last_modified = self.archive.page_validators(url)
-        result = await self.fetcher.get(url, etag=etag, last_modified=last_modified)
-        self.counters.fetched += 1
-        stored = self.archive.stored_page(url) if result.status == 304 else None
-        if stored is not None:
-            return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
-                               body=stored.raw, fetched_at=result.fetched_at), False
-        return result, True
-
-    async def process_report(self, url: str, site: str, hints: SiteHints,
-                             first_page: FetchResult | None = None,
-                             first_analysis: PageAnalysis | None = None) -> ReportOutcome:
-        """Fetch every page of the report at ``url``, stitch, store. Raises FetchError.
-
-        ``first_page``: page 1 when it was already fetched (as a list page that turned out to
-        be a report), with ``first_analysis`` when it was already cleaned too.
-
-        When page 1 fails, nothing is stored. When a later page fails, the pages before it
-        are stored with ``complete = 0`` (the site may never serve that page again: better
-        part of a report than none) and the error is returned in
-        :attr:`ReportOutcome.failed`; but a report stored whole is never replaced by part of
-        it (nor an incomplete one by a shorter part): the error is raised instead.
-        """
-        if first_page is not None:
-            first, modified = first_page, True
-        else:
-            first, modified = await self.fetch_page(url)
-        fetched: dict[str, FetchResult] = {}
-        if not modified:
-            unchanged = await self._all_pages_unchanged(url, fetched)
-            if unchanged is not None:
-                return unchanged
-        pages, links, failed = await self._fetch_pages(url, first, hints, fetched,
-                                                       first_analysis if modified else None)
-        if failed is not None:
-            stored = self.archive.report(url)
-            if stored is not None and (stored["complete"] or stored["page_count"] > len(pages)):
-                raise failed  # keep the longer report we have
-        report = stitch(url, site, pages, complete=failed is None)
-        outcome = self.archive.save_report(report)
-        with self.archive.atomic():
-            frontier.claim_pages(self.archive.conn, site, [p.fetch.url for p in pages[1:]])
-        self.counters.count_outcome(outcome)
-        return ReportOutcome(url, outcome, report.metadata.title, report.page_count, links,
-                             failed)
-
-    async def _all_pages_unchanged(self, url: str,
-                                   fetched: dict[str, FetchResult]) -> ReportOutcome | None:
-        """When page 1 was a 304: check the stored later pages the same way. Pages fetched
-        on the way are kept in ``fetched`` so that a changed report is not fetched twice."""
-        stored = self.archive.report(url)
-        if stored is None or not stored["complete"]:
-            return None  # an incomplete report is fetched whole again
-        changed = False
-        for page_url in self.archive.report_pages(url)[1:]:
-            result, modified = await self.fetch_page(page_url)
-            fetched[page_url] = result
-            changed = changed or modified
-        if changed:
-            return None
-        self.archive.touch_report(url)
-        self.counters.count_outcome("unchanged")
-        return ReportOutcome(url, "unchanged", stored["title"] or "", stored["page_count"], ())
-
-    async def _fetch_pages(self, url: str, first: FetchResult, hints: SiteHints,
-                           fetched: dict[str, FetchResult],
-                           first_analysis: PageAnalysis | None = None
-                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None]:
-        """The report's pages in order up to the first that fails, its links, that failure."""
-        cleaned, links, index_text = first_analysis or await self.analyze(first, hints)
-        pages = [Page(first, cleaned, 1, index_text)]
-        known = dict((u, n) for n, u in report_page_links(links, url))
-        done = {url}
-        while len(pages) < MAX_REPORT_PAGES:
-            pending = sorted((n, u) for u, n in known.items() if u not in done)
-            if not pending:
-                break
-            number, page_url = pending[0]
-            done.add(page_url)
-            try:
-                result = fetched.get(page_url) or (await self.fetch_page(page_url))[0]
-            except FetchError as exc:
-                return pages, links.links, exc
-            page_cleaned, more, page_index = await self.analyze(result, hints)
-            pages.append(Page(result, page_cleaned, number, page_index))
-            for n, u in report_page_links(more, url):
-                known.setdefault(u, n)
-        return pages, links.links, None
-
-    async def process_list(self, url: str) -> tuple[FetchResult, PageLinks | None, bool]:
-        """Fetch a list page, sitemap or feed. Returns its links (None when unmodified)."""
-        result, modified = await self.fetch_page(url)
-        if not modified:
-            return result, None, False
-        head = result.body[:512].lstrip().lower()
-        if b"<urlset" in head or b"<sitemapindex" in head:
-            return result, PageLinks(tuple(sitemap_urls(result.body)), (), ()), True
-        if b"<rss" in head or b"<feed" in head:
-            return result, PageLinks(tuple(feed_urls(result.body)), (), ()), True
-        return result, None, True
+def _page(fetch: FetchResult, analysis: PageAnalysis, number: int) -> Page:
+    assert analysis.cleaned is not None  # report pages are always analyzed with their body
+    return Page(fetch, analysis.cleaned, number, analysis.index_text)
 
 
-def site_for(config: Config, url: str) -> SiteConfig | None:
-    """The configured site whose scope contains ``url``, if any."""
-    for site in config.sites:
-        if site.follows(url):
-            return site
+def _feed_links(result: FetchResult) -> PageLinks | None:
+    """The URLs of a sitemap or an RSS/Atom feed; None when the body is neither."""
+    head = result.body[:512].lstrip().lower()
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return PageLinks(tuple(sitemap_urls(result.body)), (), ())
+    if b"<rss" in head or b"<feed" in head:
+        return PageLinks(tuple(feed_urls(result.body)), (), ())
     return None

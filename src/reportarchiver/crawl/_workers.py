@@ -12,6 +12,7 @@ watches the crawler's pid and exits when it is gone, rather than cleaning pages 
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import os
 import select
@@ -79,8 +80,7 @@ class PageAnalyzer:
     """
 
     def __init__(self, workers: int = 0,
-                 analyze: Callable[[FetchResult, SiteHints | None], PageAnalysis] = analyze_page
-                 ) -> None:
+                 analyze: Callable[..., PageAnalysis] = analyze_page) -> None:
         self._workers, self._analyze = workers, analyze
         self._pool = self._new_pool(workers) if workers > 0 else None
         self._solo_pool: ProcessPoolExecutor | None = None
@@ -94,13 +94,16 @@ class PageAnalyzer:
         return ProcessPoolExecutor(workers, mp_context=context,
                                    initializer=_exit_with, initargs=(os.getpid(),))
 
-    async def __call__(self, fetch: FetchResult, hints: SiteHints | None) -> PageAnalysis:
+    async def __call__(self, fetch: FetchResult, hints: SiteHints | None, *,
+                       body: bool = True) -> PageAnalysis:
+        """The page's analysis (``analyze(fetch, hints, body=body)``), in a worker process."""
+        job = functools.partial(self._analyze, fetch, hints, body=body)
         if self._workers == 0:
-            return self._analyze(fetch, hints)
+            return job()
         pool = self._pool
         if pool is not None:
             try:
-                return await self._submit(pool, fetch, hints)
+                return await self._submit(pool, job)
             except (BrokenProcessPool, OSError):  # OSError: handed to a pool breaking just then
                 if self._pool is pool:
                     self._pool = None
@@ -111,16 +114,15 @@ class PageAnalyzer:
                     self._solo_pool = self._new_pool(1)
                 pool = self._solo_pool
                 try:
-                    return await self._submit(pool, fetch, hints)
+                    return await self._submit(pool, job)
                 except BrokenProcessPool:
                     self._solo_pool = None
                     self._retire(pool)
         raise CleanerCrashed(fetch.url, "the page kills the clean worker process")
 
-    async def _submit(self, pool: ProcessPoolExecutor, fetch: FetchResult,
-                      hints: SiteHints | None) -> PageAnalysis:
-        return await asyncio.get_running_loop().run_in_executor(pool, self._analyze, fetch,
-                                                                hints)
+    async def _submit(self, pool: ProcessPoolExecutor,
+                      job: Callable[[], PageAnalysis]) -> PageAnalysis:
+        return await asyncio.get_running_loop().run_in_executor(pool, job)
 
     def _retire(self, pool: ProcessPoolExecutor) -> None:
         # shutdown() forgets the pool's processes: note them first, to kill any that the

@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from ..config import Config, CrawlerConfig, SiteConfig
-from ..crawl._lock import crawl_lock
-from ..crawl._loop import ProgressFn, RunSummary, crawl
-from ..store._archive import Archive
+from ..crawl import crawl_lock
+from ..crawl._loop import ProgressFn, RunSummary, crawl_locked
+from ..store import Archive
 from .server import SITE_DIR, start_site
 
 #: Report pages of the sample site: /{section}/{region}/{id}.html (later pages are {id}_{n}).
@@ -39,7 +39,8 @@ def run_demo(database: Path, *, site_dir: Path = SITE_DIR, progress: ProgressFn 
         with crawl_lock(database), Archive(database) as archive:
             # the port is new each time, so a previous demo's URLs point at a dead server
             archive.delete_site("demo")
-            return asyncio.run(crawl(config, archive, progress=progress, command="demo"))
+            return asyncio.run(crawl_locked(config, archive, progress=progress,
+                                            command="demo"))
     finally:
         server.close()
 

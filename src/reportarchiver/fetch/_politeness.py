@@ -76,18 +76,38 @@ class HostThrottle:
         return _gap(self._host(host))
 
     @asynccontextmanager
-    async def slot(self, host: str) -> AsyncIterator[None]:
-        """Hold one of the host's request slots, starting no sooner than its delay allows."""
+    async def slot(self, host: str) -> AsyncIterator[Callable[[], None]]:
+        """Hold one of the host's request slots, starting no sooner than its delay allows.
+
+        Yields ``sent``, to call when the request actually goes out on the wire: the host's
+        next start is counted from then, so the gap holds as the server sees it, however
+        long the connection took (without a call, the end of the block counts). Until then
+        no other request to the host may start.
+        """
         state = self._host(host)
         async with state.semaphore:
-            async with state.lock:
+            await state.lock.acquire()
+            stamped = False
+
+            def sent() -> None:
+                nonlocal stamped
+                if stamped:
+                    return
+                stamped = True
+                gap = _gap(state)
+                state.last_start = self.clock()
+                state.next_start = max(
+                    state.next_start,
+                    state.last_start + gap * (1 + _JITTER * self.rng.random()))
+                state.lock.release()
+
+            try:
                 wait = state.next_start - self.clock()
                 if wait > 0:
                     await self.sleep(wait)
-                gap = _gap(state)
-                state.last_start = self.clock()
-                state.next_start = state.last_start + gap * (1 + _JITTER * self.rng.random())
-            yield
+                yield sent
+            finally:
+                sent()
 
     def back_off(self, host: str, retry_after: float | None, *, slow_down: bool) -> float:
         """After a 429/503: no request to the host before ``retry_after`` (capped) seconds.

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +21,10 @@ from typing import Any
 
 import sqlite_utils
 
-from ..errors import StoreError
+from ..errors import PageError, StoreError
 from ..models import METADATA_FIELDS, FetchResult, Report
 from . import _search as search
+from ._frontier import Frontier
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -121,21 +122,22 @@ class Archive:
         conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000,
                                check_same_thread=False, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db = sqlite_utils.Database(conn)
+        self._db = sqlite_utils.Database(conn)
         self._grouped = self._group_broken = False
-        self.db.enable_wal()
+        self._db.enable_wal()
         # NORMAL is durable across process crashes in WAL mode (only a power cut can lose the
         # last transactions) and several times faster than FULL for many small commits.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         self._migrate()
+        self.frontier = Frontier(self)
         if self._index_version() != search.INDEX_VERSION:
             with self.atomic():
                 search.ensure_index_version(conn)
 
     @property
-    def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+    def _conn(self) -> sqlite3.Connection:
+        return self._db.conn
 
     def __enter__(self) -> Archive:
         return self
@@ -144,30 +146,56 @@ class Archive:
         self.close()
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()
 
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
         """All or nothing: a transaction of its own, or a part of the open commit group."""
         if not self._grouped:
-            with self.db.atomic():
+            with self._transaction():
                 yield
             return
         if self._group_broken:
             raise StoreError(f"{self.path}: an earlier write of this crawl failed")
-        if not self.conn.in_transaction:
+        if not self._conn.in_transaction:
             # IMMEDIATE: take the write lock (waiting out other writers) before the first read.
             # A deferred transaction that read first cannot write once another process has
             # committed in between, and SQLite reports that as "locked" without waiting.
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
             # the group holds other pages' finished writes, but this block is half done and
             # there is no savepoint to return to: drop the group, and fail the crawl
             self._group_broken = True
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A transaction (a savepoint inside one). IMMEDIATE: the write lock is taken before
+        the first read, so that no other process can commit between our read and our write,
+        which SQLite reports as "locked" without waiting."""
+        conn = self._conn
+        if conn.in_transaction:
+            with self._db.atomic():  # a savepoint
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            # an error such as SQLITE_FULL may have ended the transaction already: a blind
+            # ROLLBACK would then replace the real error with "no transaction is active"
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
 
     @contextlib.contextmanager
@@ -187,11 +215,12 @@ class Archive:
         due = time.monotonic() + seconds
 
         def commit() -> None:
-            if self.conn.in_transaction:
+            if self._conn.in_transaction:
                 try:
-                    self.conn.execute("COMMIT")
+                    self._conn.execute("COMMIT")
                 except sqlite3.Error:
-                    self.conn.execute("ROLLBACK")
+                    if self._conn.in_transaction:  # (else the real error would be masked)
+                        self._conn.execute("ROLLBACK")
                     raise
 
         def commit_if_due() -> None:
@@ -213,26 +242,26 @@ class Archive:
 
     def _index_version(self) -> int | None:
         try:
-            row = self.conn.execute(f"SELECT version FROM {search.VERSION_TABLE}").fetchone()
+            row = self._conn.execute(f"SELECT version FROM {search.VERSION_TABLE}").fetchone()
         except sqlite3.OperationalError:  # no such table yet
             return None
         return row[0] if row else None
 
     def _migrate(self) -> None:
-        done = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        done = self._conn.execute("PRAGMA user_version").fetchone()[0]
         for number, migration in enumerate(MIGRATIONS[done:], start=done + 1):
             with self.atomic():
-                migration(self.db)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+                migration(self._db)
+                self._conn.execute(f"PRAGMA user_version = {number}")
 
     # -- runs ---------------------------------------------------------------------------------
 
     def start_run(self, command: str, pid: int) -> int:
         """Record a new crawl run; runs a killed process left 'running' become 'interrupted'."""
         with self.atomic():
-            self.conn.execute(
+            self._conn.execute(
                 "UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
-            table = self.db["crawl_runs"]
+            table = self._db["crawl_runs"]
             table.insert({"started_at": utcnow(), "status": "running", "command": command,
                           "pid": pid, "fetched": 0, "new_reports": 0, "changed_reports": 0,
                           "unchanged": 0, "errors": 0, "skipped": 0})
@@ -240,31 +269,31 @@ class Archive:
 
     def finish_run(self, run_id: int, status: str, counters: dict[str, Any]) -> None:
         with self.atomic():
-            self.db["crawl_runs"].update(
+            self._db["crawl_runs"].update(
                 run_id, {**counters, "status": status, "finished_at": utcnow()})
 
     def recent_runs(self, limit: int = 20) -> list[dict[str, Any]]:
-        return list(self.db.query(
+        return list(self._db.query(
             "SELECT * FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit]))
 
-    def record_error(self, run_id: int | None, url: str, kind: str, message: str,
-                     status: int | None = None, attempts: int = 1) -> None:
+    def record_error(self, run_id: int | None, error: PageError) -> None:
+        """Record the final failure of one URL in a run (``fetch_errors``)."""
         with self.atomic():
-            self.db["fetch_errors"].insert(
-                {"url": url, "run_id": run_id, "kind": kind, "status": status,
-                 "message": message, "attempts": attempts, "at": utcnow()})
+            self._insert("fetch_errors", {
+                "url": error.url, "run_id": run_id, "kind": error.kind, "status": error.status,
+                "message": error.message, "attempts": error.attempts, "at": utcnow()})
 
     # -- pages --------------------------------------------------------------------------------
 
     def page_validators(self, url: str) -> tuple[str, str]:
         """The stored (ETag, Last-Modified) of ``url`` for a conditional GET; empty if none."""
-        row = self.conn.execute("SELECT etag, last_modified FROM pages WHERE url = ?",
+        row = self._conn.execute("SELECT etag, last_modified FROM pages WHERE url = ?",
                                 [url]).fetchone()
         return (row[0] or "", row[1] or "") if row else ("", "")
 
     def stored_page(self, url: str) -> StoredPage | None:
         """The last stored response for ``url`` (raw body decompressed), or None."""
-        row = self.conn.execute(
+        row = self._conn.execute(
             "SELECT url, report_id, page_no, etag, last_modified, sha256, headers, raw "
             "FROM pages WHERE url = ?", [url]).fetchone()
         if row is None:
@@ -277,7 +306,7 @@ class Archive:
                   page_no: int | None = None) -> None:
         """Store one response; an identical body already stored is not rewritten."""
         sha = hashlib.sha256(fetch.body).hexdigest()
-        old = self.conn.execute(
+        old = self._conn.execute(
             "SELECT sha256, report_id, page_no, etag, last_modified FROM pages WHERE url = ?",
             [fetch.url]).fetchone()
         if old and old[0] == sha and old[1] == report_id and old[2] == page_no and (
@@ -293,13 +322,13 @@ class Archive:
 
     def stored_report_pages(self, report_id: int) -> list[StoredPage]:
         """The stored pages of a report, in page order, raw bodies decompressed."""
-        urls = [r[0] for r in self.conn.execute(
+        urls = [r[0] for r in self._conn.execute(
             "SELECT url FROM pages WHERE report_id = ? ORDER BY page_no", [report_id])]
         return [p for p in map(self.stored_page, urls) if p is not None]
 
     def report_pages(self, report_url: str) -> list[str]:
         """URLs of a stored report's pages, in page order."""
-        return [r[0] for r in self.conn.execute(
+        return [r[0] for r in self._conn.execute(
             "SELECT p.url FROM pages p JOIN reports r ON p.report_id = r.id "
             "WHERE r.url = ? ORDER BY p.page_no", [report_url])]
 
@@ -316,7 +345,7 @@ class Archive:
         now = now or utcnow()
         digest = content_hash(report.text)
         with self.atomic():
-            old = self.conn.execute(
+            old = self._conn.execute(
                 "SELECT id, content_hash FROM reports WHERE url = ?", [report.url]).fetchone()
             row = self._report_row(report, digest)
             if old is None:
@@ -336,7 +365,7 @@ class Archive:
                                page_no=page.page_no)
             if outcome != "new":  # pages the report no longer has are kept, but not as its own
                 urls = [page.fetch.url for page in report.pages]
-                self.conn.execute(
+                self._conn.execute(
                     "UPDATE pages SET report_id = NULL, page_no = NULL WHERE report_id = ? AND "
                     f"url NOT IN ({','.join('?' * len(urls))})", [report_id, *urls])
             if outcome != "unchanged":
@@ -344,10 +373,10 @@ class Archive:
                     "report_id": report_id, "captured_at": now, "content_hash": digest,
                     "title": report.metadata.title, "body_text": report.text,
                     "body_html": report.html})
-                search.index_report(self.conn, report_id, report.metadata.title, report.text,
+                search.index_report(self._conn, report_id, report.metadata.title, report.text,
                                     body_tokens=report.index_text)
             # a title that changed without the body (better metadata) is re-indexed too
-            search.sync_index(self.conn)
+            search.sync_index(self._conn)
         return outcome
 
     # The hot path of a crawl writes with plain SQL: sqlite-utils' insert/upsert inspect the
@@ -356,19 +385,19 @@ class Archive:
     def _insert(self, table: str, row: dict[str, Any]) -> int:
         columns = ", ".join(f"[{c}]" for c in row)
         marks = ", ".join("?" * len(row))
-        cur = self.conn.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({marks})",
+        cur = self._conn.execute(f"INSERT INTO [{table}] ({columns}) VALUES ({marks})",
                                 list(row.values()))
         return int(cur.lastrowid or 0)
 
     def _update(self, table: str, row_id: int, row: dict[str, Any]) -> None:
         sets = ", ".join(f"[{c}] = ?" for c in row)
-        self.conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*row.values(), row_id])
+        self._conn.execute(f"UPDATE [{table}] SET {sets} WHERE id = ?", [*row.values(), row_id])
 
     def _upsert_page(self, row: dict[str, Any]) -> None:
         columns = ", ".join(f"[{c}]" for c in row)
         marks = ", ".join("?" * len(row))
         sets = ", ".join(f"[{c}] = excluded.[{c}]" for c in row if c != "url")
-        self.conn.execute(f"INSERT INTO pages ({columns}) VALUES ({marks}) "
+        self._conn.execute(f"INSERT INTO pages ({columns}) VALUES ({marks}) "
                           f"ON CONFLICT(url) DO UPDATE SET {sets}", list(row.values()))
 
     @staticmethod
@@ -382,34 +411,44 @@ class Archive:
     def touch_report(self, url: str, now: str | None = None) -> bool:
         """Mark a report as checked (a 304 on every page). False if it is not stored."""
         with self.atomic():
-            cur = self.conn.execute("UPDATE reports SET last_checked = ? WHERE url = ?",
+            cur = self._conn.execute("UPDATE reports SET last_checked = ? WHERE url = ?",
                                     [now or utcnow(), url])
         return cur.rowcount > 0
 
     def delete_site(self, site: str) -> int:
         """Remove a site's reports, versions, pages and frontier (the demo starts afresh)."""
         with self.atomic():
-            ids = [r[0] for r in self.conn.execute("SELECT id FROM reports WHERE site = ?",
+            ids = [r[0] for r in self._conn.execute("SELECT id FROM reports WHERE site = ?",
                                                    [site])]
             for report_id in ids:
-                search.remove_report(self.conn, report_id)
-                self.conn.execute("DELETE FROM report_versions WHERE report_id = ?", [report_id])
-                self.conn.execute("DELETE FROM pages WHERE report_id = ?", [report_id])
-                self.conn.execute("DELETE FROM reports WHERE id = ?", [report_id])
-            self.conn.execute("DELETE FROM pages WHERE report_id IS NULL AND url IN "
+                search.remove_report(self._conn, report_id)
+                self._conn.execute("DELETE FROM report_versions WHERE report_id = ?", [report_id])
+                self._conn.execute("DELETE FROM pages WHERE report_id = ?", [report_id])
+                self._conn.execute("DELETE FROM reports WHERE id = ?", [report_id])
+            self._conn.execute("DELETE FROM pages WHERE report_id IS NULL AND url IN "
                               "(SELECT url FROM frontier WHERE site = ?)", [site])
-            self.conn.execute("DELETE FROM frontier WHERE site = ?", [site])
+            self.frontier.forget_site(site)
         return len(ids)
 
     def report(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db.query("SELECT * FROM reports WHERE url = ?", [url]))
+        rows = list(self._db.query("SELECT * FROM reports WHERE url = ?", [url]))
         return rows[0] if rows else None
 
     def reports(self, site: str | None = None) -> Iterator[dict[str, Any]]:
         sql, args = "SELECT * FROM reports", []
         if site:
             sql, args = sql + " WHERE site = ?", [site]
-        yield from self.db.query(sql + " ORDER BY id", args)
+        yield from self._db.query(sql + " ORDER BY id", args)
+
+    def reindex(self) -> int:
+        """Rebuild the search index from the stored reports; returns how many were indexed."""
+        with self.atomic():
+            return search.rebuild_index(self._conn)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read-only query, for inspection (tests, scripts). Writes go through the
+        methods, which keep the versions, the search index and the queue consistent."""
+        return self._conn.execute(sql, params).fetchall()
 
     def count(self, table: str) -> int:
-        return int(self.conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+        return int(self._conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])

@@ -1,0 +1,151 @@
+"""Crawls against careless and hostile servers on 127.0.0.1: one URL never stops a run, and
+politeness holds on every hop (issue 10's fault catalogue, docs/faults.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from helpers import fast_crawler, site_config
+from reportarchiver.config import Config, SiteConfig
+from reportarchiver.crawl import crawl, ingest
+from reportarchiver.store import Archive
+
+PARAGRAPH = "<p>各位代表：现在，我代表区人民政府向大会报告工作，请予审议，并请委员提出意见。</p>"
+REPORT = ("<html><head><title>2023年政府工作报告</title></head><body><h1>2023年政府工作报告</h1>"
+          + PARAGRAPH * 12 + "</body></html>")
+
+
+def run(config, archive: Archive, **kw):
+    return asyncio.run(crawl(config, archive, **kw))
+
+
+def serve_start(server: HTTPServer, links: list[str]) -> str:
+    server.expect_request("/robots.txt").respond_with_data("", status=404)
+    server.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    server.expect_request("/").respond_with_data(
+        "".join(f'<a href="{link}">x</a>' for link in links), content_type="text/html")
+    return server.url_for("").rstrip("/")
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "mailto:a@example.org",
+                                    "data:text/html,x", "about:blank", "http://xn--/x"])
+def test_a_redirect_to_an_unfetchable_url_fails_that_url_only(tmp_path: Path,
+                                                              httpserver: HTTPServer,
+                                                              target: str) -> None:
+    base = serve_start(httpserver, ["/baogao/db/1.html", "/baogao/db/2.html"])
+    httpserver.expect_request("/baogao/db/1.html").respond_with_data(
+        "", status=302, headers={"Location": target})
+    httpserver.expect_request("/baogao/db/2.html").respond_with_data(
+        REPORT, content_type="text/html; charset=utf-8")
+    config = site_config(base, tmp_path / "a.db")
+    with Archive(config.database) as archive:
+        first = run(config, archive)
+        second = run(config, archive)  # the failed URL does not kill the next run either
+        errors = archive.query("SELECT url, kind FROM fetch_errors")
+        states = dict(archive.query("SELECT url, state FROM frontier"))
+        reports = [r["url"] for r in archive.reports()]
+    assert first.status == second.status == "ok"
+    assert first.counters["errors"] == 1
+    assert errors[0] == (base + "/baogao/db/1.html", "invalid_url")
+    assert states[base + "/baogao/db/1.html"] == "failed"
+    assert reports == [base + "/baogao/db/2.html"]
+
+
+def test_ingest_goes_on_after_a_redirect_to_javascript(tmp_path: Path,
+                                                       httpserver: HTTPServer) -> None:
+    base = serve_start(httpserver, [])
+    httpserver.expect_request("/bad.html").respond_with_data(
+        "", status=301, headers={"Location": "javascript:void(0)"})
+    httpserver.expect_request("/good.html").respond_with_data(
+        REPORT, content_type="text/html; charset=utf-8")
+    config = Config(crawler=fast_crawler(), database=tmp_path / "a.db")
+    with Archive(config.database) as archive:
+        results = asyncio.run(ingest(config, archive, [base + "/bad.html",
+                                                       base + "/good.html"]))
+    assert [r.ok for r in results] == [False, True]
+    assert "javascript" in results[0].error
+
+
+def two_host_site(tmp_path: Path, a: HTTPServer, b: HTTPServer, **crawler) -> Config:
+    """A site on 127.0.0.1 whose scope includes 127.0.0.2 (b) too."""
+    base_a = a.url_for("").rstrip("/")
+    base_b = b.url_for("").rstrip("/")
+    site = SiteConfig(name="s", start_urls=(base_a + "/",),
+                      include=(re.compile("^" + re.escape(base_a) + "/"),
+                               re.compile("^" + re.escape(base_b) + "/")),
+                      exclude=(re.compile("/excluded/"),),
+                      report_pattern=re.compile(r"/r/\d+\.html$"))
+    return Config(crawler=fast_crawler(**crawler), database=tmp_path / "a.db", sites=(site,))
+
+
+@pytest.fixture
+def second_host():
+    server = HTTPServer(host="127.0.0.2")
+    server.start()
+    yield server
+    server.clear()
+    if server.is_running():
+        server.stop()
+
+
+def test_a_redirect_to_another_host_obeys_that_hosts_robots_txt(tmp_path, httpserver,
+                                                               second_host) -> None:
+    serve_start(httpserver, ["/r/1.html"])
+    target = second_host.url_for("/private/1.html")
+    httpserver.expect_request("/r/1.html").respond_with_data("", 302, {"Location": target})
+    second_host.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nDisallow: /private/\n")
+    second_host.expect_request("/private/1.html").respond_with_data(REPORT)
+    config = two_host_site(tmp_path, httpserver, second_host)
+    with Archive(config.database) as archive:
+        summary = run(config, archive)
+        kinds = [r[0] for r in archive.query("SELECT kind FROM fetch_errors")]
+    assert [r.path for r, _ in second_host.log] == ["/robots.txt"]  # never the page
+    assert summary.counters["new_reports"] == 0 and "robots" in kinds
+
+
+def test_a_redirect_out_of_the_sites_scope_is_refused(tmp_path, httpserver,
+                                                      second_host) -> None:
+    serve_start(httpserver, ["/r/1.html", "/r/2.html"])
+    httpserver.expect_request("/r/1.html").respond_with_data(
+        "", 302, {"Location": "http://127.0.0.3:9/elsewhere.html"})
+    httpserver.expect_request("/r/2.html").respond_with_data(
+        "", 302, {"Location": second_host.url_for("/excluded/2.html")})
+    config = two_host_site(tmp_path, httpserver, second_host)
+    with Archive(config.database) as archive:
+        summary = run(config, archive)
+        errors = archive.query("SELECT url, kind FROM fetch_errors ORDER BY url")
+    assert summary.status == "ok" and summary.counters["errors"] == 2
+    assert [kind for _, kind in errors] == ["out_of_scope", "out_of_scope"]
+    assert not any(r.path.startswith("/excluded/") for r, _ in second_host.log)
+
+
+def test_a_crawl_delay_beyond_the_cap_skips_the_host_and_says_why(tmp_path, httpserver) -> None:
+    httpserver.expect_request("/robots.txt").respond_with_data(
+        "User-agent: *\nCrawl-delay: 86400\n")
+    httpserver.expect_request("/").respond_with_data('<a href="/baogao/db/1.html">r</a>')
+    base = httpserver.url_for("").rstrip("/")
+    config = site_config(base, tmp_path / "a.db", max_retry_after_seconds=60)
+    with Archive(config.database) as archive:
+        run(config, archive)
+        messages = [r[0] for r in archive.query(
+            "SELECT message FROM fetch_errors WHERE kind = 'robots'")]
+    assert [r.path for r, _ in httpserver.log] == ["/robots.txt"]
+    assert len(messages) == 1 and "Crawl-delay 86400" in messages[0]
+
+
+def test_max_pages_counts_failing_requests_too(tmp_path, httpserver) -> None:
+    links = [f"/baogao/db/{i}.html" for i in range(100)]
+    base = serve_start(httpserver, links)
+    for link in links:
+        httpserver.expect_request(link).respond_with_data("no", status=404)
+    config = site_config(base, tmp_path / "a.db", concurrency=1, per_host_concurrency=1)
+    with Archive(config.database) as archive:
+        summary = run(config, archive, max_pages=5)
+    assert len(httpserver.log) <= 5
+    assert summary.queued_left > 90
