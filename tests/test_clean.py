@@ -302,3 +302,37 @@ def test_a_header_line_that_starts_the_title_is_kept():
         "<p>各位代表:</p><p>现在,我代表县人民政府,向大会报告工作,请予审议。</p></div></body></html>"
     )
     assert clean(page).text.startswith("政府工作报告\n\n——2023年1月8日")
+
+
+_SLDD = ("<select name='sldd' style='width:36px' "
+         "onchange='location.href=this.options[this.selectedIndex].value;'>"
+         "<option value='4633.html' selected>1</option><option value='4633_2.html'>2</option>"
+         "</select>")
+_DEDE_PAGERS = {
+    "one line": f"<p>分页: 共2页 <a href='#'>上一页</a> <b>1</b> <a href='4633_2.html'>2</a> "
+                f"<a href='4633_2.html'>下一页</a> 跳转到: {_SLDD}</p>",
+    "pagelist": "<div class='dede_pages'><ul class='pagelist'><li><a>共2页: </a></li>"
+                "<li><a href='#'>上一页</a></li><li class='thisclass'><a href='#'>1</a></li>"
+                "<li><a href='4633_2.html'>2</a></li><li><a href='4633_2.html'>下一页</a></li>"
+                f"<li>跳转到:{_SLDD}</li></ul></div>",
+    "select alone": f"<div>分页:{_SLDD} 共2页 跳转到:</div>",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_DEDE_PAGERS))
+def test_the_dedecms_pager_never_reaches_the_body(shape):
+    """Issue 10: the default DedeCMS pager's words stay out of body_text, in each of its shapes
+    (the options of its <select> are form controls, pruned with it)."""
+    body = "".join(f"<p>　　第{n}段正文,全县经济社会保持平稳健康发展,各项事业取得新进展。</p>"
+                   for n in range(1, 5))
+    page = (f"<html><head><title>青禾县政府工作报告</title></head><body><div class='content'>"
+            f"{body}{_DEDE_PAGERS[shape]}</div></body></html>")
+    text = clean(page, "http://www.qinghe.gov.cn/a/4633.html").text
+    assert text.endswith("第4段正文,全县经济社会保持平稳健康发展,各项事业取得新进展。")
+    assert text.count("\n\n") == 3
+
+
+def test_a_sentence_that_mentions_pages_is_body_text():
+    page = ("<div><p>附件共3页,详见第2页表格。</p><p>全县经济社会保持平稳健康发展。</p>"
+            "<p>第3页</p></div>")
+    assert clean(page).text == "附件共3页,详见第2页表格。\n\n全县经济社会保持平稳健康发展。"

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from reportarchiver.clean import clean
+from reportarchiver.clean._prune import limit_nesting
 from reportarchiver.models import Cleaned, SiteHints
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clean"
@@ -91,6 +93,16 @@ def test_no_internal_error_is_swallowed_on_random_input(caplog):
     assert [r for r in caplog.records if "cleaner failed" in r.getMessage()] == []
 
 
+def _best_of_three(work) -> float:
+    """The fastest of three runs: on a shared machine the slow runs measure the neighbours."""
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def test_many_links_are_cleaned_quickly():
     links = "".join(f'<li><a href="/p/{i}">link {i}</a></li>' for i in range(20_000))
     page = f"<ul>{links}</ul><div><p>正文在这里,有标点,也足够长,不是链接。</p></div>"
@@ -100,15 +112,25 @@ def test_many_links_are_cleaned_quickly():
     assert time.perf_counter() - start < 2.0
 
 
-@pytest.mark.parametrize(("levels", "seconds"), [(10_000, 0.5), (100_000, 2.0)])
-def test_deep_nesting_is_cleaned_quickly(levels, seconds):
-    """10,000 levels: Lexbor's own parse takes ~0.06 s and nothing of ours may be quadratic;
-    100,000 levels (1.1 MB): nesting is capped before parsing, as browsers do."""
-    page = "<div>" * levels + "<p>深层正文,有标点。</p>" + "</div>" * levels
+def test_deep_nesting_costs_about_what_lexbors_own_parse_does():
+    """10,000 levels: Lexbor's parse is itself superlinear in depth (and slow on a loaded
+    machine), so the cleaner is measured against it on the same page: nothing of ours may be
+    quadratic in depth."""
+    page = "<div>" * 10_000 + "<p>深层正文,有标点。</p>" + "</div>" * 10_000
+    assert "深层正文" in clean(page).text
+    parse_only = _best_of_three(lambda: LexborHTMLParser(page).body)
+    assert _best_of_three(lambda: clean(page)) < 3 * parse_only + 0.05
+
+
+def test_pathological_nesting_is_capped_before_parsing():
+    """100,000 levels (1.1 MB): Lexbor would take seconds (quadratic in depth), so nesting is
+    capped before parsing, as browsers do."""
+    page = "<div>" * 100_000 + "<p>深层正文,有标点。</p>" + "</div>" * 100_000
     start = time.perf_counter()
     result = clean(page)
     assert "深层正文" in result.text
-    assert time.perf_counter() - start < seconds
+    assert time.perf_counter() - start < 2.0
+    assert limit_nesting(page).count("<div>") <= 1000
 
 
 @pytest.mark.parametrize("hint", ["*", "html", ":root", "html, body", "div, p"])

@@ -2,9 +2,9 @@
 
 Pipeline (each step in its own module):
 
-``decode_html`` (encoding.py) -> parse and prune (clean_prune) -> linearize into blocks
-(clean_dom) -> measure and score blocks, choose the body container (clean_score)
--> render text and HTML (clean_render) -> metadata (metadata.py).
+``decode_html`` (_encoding) -> parse and prune (_prune) -> linearize into boxes and blocks
+(_dom) -> measure and score blocks, choose the body container (_score) -> render text and
+HTML (_render) -> metadata (..metadata).
 
 Site hints refine the generic layer: ``drop_selectors`` are removed before scoring,
 ``drop_text`` patterns drop blocks, ``body_selector`` replaces the container choice.  A hint
@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..models import Cleaned, Metadata, SiteHints
@@ -27,7 +27,7 @@ from ._dom import Block, Box, linearize, read_hints
 from ._encoding import decode_html
 from ._prune import parse, prune
 from ._render import group, mark_layout_tables, to_html, to_text
-from ._score import choose_container, measure, select
+from ._score import choose_container, measure, score, select
 from ._text import normalize
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ class _Page:
     h1: str = ""
     page_text: str = ""
     lang: str = ""
+    hint_misses: list[str] = field(default_factory=list)  # site hints that matched nothing
 
 
 def clean(
@@ -76,9 +77,8 @@ def clean(
             source, encoding = decoded.text, decoded.encoding
             if encoding == "utf-8" and not decoded.replacements:
                 utf8 = data[3:] if data.startswith(codecs.BOM_UTF8) else data
-        misses: list[str] = []
         with _gc_paused():
-            page = _extract(source, hints or _NO_HINTS, misses, utf8, url)
+            page = _extract(source, hints or _NO_HINTS, utf8, url)
     except Exception:  # the contract is "never raise": log the bug, return an empty result
         logger.warning("cleaner failed on %r", url, exc_info=True)
         return Cleaned(text="", html="", title="", encoding=encoding)
@@ -89,7 +89,7 @@ def clean(
         title=meta.title or page.title,
         encoding=encoding,
         metadata=meta,
-        hint_misses=tuple(misses),
+        hint_misses=tuple(page.hint_misses),
     )
 
 
@@ -125,11 +125,10 @@ def _call_metadata(page: _Page, url: str) -> Metadata:
         return Metadata(title=page.h1 or page.title)
 
 
-def _extract(
-    source: str, hints: SiteHints, misses: list[str], utf8: bytes | None, base_url: str
-) -> _Page:
+def _extract(source: str, hints: SiteHints, utf8: bytes | None, base_url: str) -> _Page:
     tree = parse(source, utf8)
     page = _Page()
+    misses = page.hint_misses
     title_node = tree.css_first("title")
     page.title = normalize(title_node.text()) if title_node is not None else ""
     html_node = tree.css_first("html")
@@ -145,8 +144,10 @@ def _extract(
     heading, agrees = _main_heading(blocks, page.title)
     page.h1 = heading.text if heading is not None else ""
     _apply_drop_text(blocks, hints.drop_text, misses)
-    container = choose_container(boxes, blocks, heading)  # also numbers subtrees: always run
-    container = _hinted_container(tree, hints.body_selector, boxes, misses) or container
+    score(boxes, blocks, heading)
+    container = _hinted_container(tree, hints.body_selector, boxes, misses)
+    if container is None:
+        container = choose_container(boxes)
     kept = select(container, blocks, heading if agrees else None)
     kept = _drop_title(kept, page.title, heading)
     mark_layout_tables(blocks)
@@ -198,7 +199,7 @@ def _apply_drop_text(blocks: list[Block], patterns: tuple[str, ...], misses: lis
         hit = False
         for block in blocks:
             if regex.search(block.text):
-                block.bad, block.value, hit = "hint", -float(block.weight), True
+                block.bad, hit = "hint", True
         if not hit:
             misses.append(pattern)
 

@@ -18,7 +18,6 @@ from ._text import furniture_names
 # Semantic page furniture; ARIA roles say the same on div-only sites.
 _FURNITURE_TAGS = frozenset(("nav", "aside", "footer", "header", "menu"))
 _FURNITURE_ROLES = frozenset(("navigation", "contentinfo", "complementary", "banner", "search"))
-_CONTENT_TAGS = frozenset(("article", "main"))
 # Furniture is marked on containers; a class on a <li>, <td> or <p> rarely says more than its
 # container's does, and reading attributes is the costliest step per element.
 _HINTED_TAGS = frozenset(
@@ -38,10 +37,16 @@ _KIND_OF = {
 
 
 class Box:
-    """A block-level element: the unit that is scored and chosen as the body container."""
+    """A block-level element: the unit that is scored and chosen as the body container.
+
+    Set by ``linearize``: the tree (``parent``, ``depth``), the pre-order span ``idx``..``end``
+    of the subtree, and what the element is (``kind``, ``cell``, ``table``).  Set by
+    ``read_hints``: ``texty`` and ``flag``.  Set by scoring: ``prose``, ``neg``, ``score``,
+    ``gain``.  Set by rendering: ``layout``.
+    """
 
     __slots__ = ("cell", "depth", "end", "flag", "gain", "idx", "kind", "layout", "neg", "node",
-                 "parent", "pos", "score", "table", "tag", "texty", "weight")
+                 "parent", "prose", "score", "table", "tag", "texty")
 
     def __init__(self, tag: str, parent: Box | None, node: LexborNode | None, idx: int) -> None:
         self.tag = tag
@@ -50,12 +55,11 @@ class Box:
         self.idx = self.end = idx  # pre-order index of the box and of its last descendant
         self.texty = False  # holds text somewhere below
         self.flag = tag in _FURNITURE_TAGS  # looks like furniture (nav, class="comments"...)
-        self.pos = False  # looks like content (article, class="entry-content"...)
         self.layout = False  # tables: used for page layout, not data
         self.neg = -1  # depth of the nearest furniture region enclosing this box, -1: none
+        self.prose = 0  # UTF-8 bytes of the prose blocks in the subtree
         self.score = 0.0  # sum of the block values of the subtree
         self.gain = 0.0  # sum of its positive block values
-        self.weight = 0  # prose weight of the subtree
         if parent is None:
             self.depth, self.kind, self.cell, self.table = 0, "p", None, None
             return
@@ -76,7 +80,11 @@ class Box:
 
 
 class Block:
-    """A run of inline text between two block boundaries."""
+    """A run of inline text between two block boundaries.
+
+    Set by ``linearize``: ``box``, ``runs``, ``link_chars``.  Set by measuring: ``text``,
+    ``chars``, ``weight`` (UTF-8 bytes), ``punct``, ``bad``.  Set by scoring: ``value``.
+    """
 
     __slots__ = ("bad", "box", "chars", "link_chars", "punct", "runs", "text", "value", "weight")
 
@@ -86,31 +94,27 @@ class Block:
         self.link_chars = 0
         self.text = ""
         self.chars = self.punct = self.weight = 0
-        self.value = 0.0
+        self.value = 0.0  # what the block adds to its container's score (< 0: boilerplate)
         self.bad = ""  # why the block is boilerplate, "" when it is not
 
 
-def _hints(node: LexborNode, tag: str) -> tuple[bool, bool]:
-    """(looks like furniture, looks like content) from the tag, role, class and id."""
-    if tag in _FURNITURE_TAGS:
-        return True, False
+def _is_furniture(node: LexborNode) -> bool:
+    """Whether the role, class or id says the element is page furniture."""
     attrs = node.attributes
     if not attrs:
-        return False, tag in _CONTENT_TAGS
+        return False
     role = (attrs.get("role") or "").lower()
     if role in _FURNITURE_ROLES:
-        return True, False
+        return True
     if role == "main" or "articlebody" in (attrs.get("itemprop") or "").lower():
-        return False, True
+        return False
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if names.isspace():
-        return False, tag in _CONTENT_TAGS
-    return furniture_names(names)
+    return not names.isspace() and furniture_names(names)
 
 
 def read_hints(boxes: list[Box], blocks: list[Block]) -> None:
-    """Read class/id/role hints of the boxes that hold text (reading attributes is the
-    costliest step per element: empty wrappers and image boxes are skipped)."""
+    """Flag furniture from the class/id/role hints of the boxes that hold text (reading
+    attributes is the costliest step per element: empty wrappers and image boxes are skipped)."""
     for block in blocks:
         block.box.texty = True
     for box in reversed(boxes):
@@ -118,11 +122,12 @@ def read_hints(boxes: list[Box], blocks: list[Block]) -> None:
             box.parent.texty = True
     for box in boxes:
         if box.texty and box.tag in _HINTED_TAGS and not box.flag and box.node is not None:
-            box.flag, box.pos = _hints(box.node, box.tag)
+            box.flag = _is_furniture(box.node)
 
 
 def linearize(root: LexborNode) -> tuple[list[Box], list[Block]]:
-    """One pre-order pass over the DOM: the boxes and the text blocks, in document order.
+    """One pre-order pass over the DOM: the boxes and the text blocks, in document order,
+    each box knowing the span of its subtree (``idx``..``end``).
 
     One loop on purpose: it runs once per node of every page, and a call per node would
     cost more than the rest of the work.
@@ -171,4 +176,8 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block]]:
             cur = None
         else:
             state[node.mem_id] = info
+    for box in reversed(boxes):  # children follow their parent: reversed, a post-order
+        parent = box.parent
+        if parent is not None and box.end > parent.end:
+            parent.end = box.end
     return boxes, blocks

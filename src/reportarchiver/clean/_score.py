@@ -21,9 +21,8 @@ from ._text import (
 )
 
 _LONG = 300  # characters: past this, a block is prose even if a footer word appears late
-_CUT_AFTER = 0.4
-_CUT_AFTER_BYTES = 600
-_START_AT_HEADING = True
+_CUT_AFTER = 0.4  # a section marker cuts only once this share of the body text is behind it
+_CUT_AFTER_BYTES = 600  # ... or this many bytes, if less
 _PEEL_SHARE = 0.75  # a child holding this share of the positive value ...
 _PEEL_BEFORE = 0.03  # ... with at most this much before it, is the body
 _LEAF_TAGS = frozenset("p h1 h2 h3 h4 h5 h6 li td th tr pre blockquote dd dt".split())
@@ -37,7 +36,7 @@ _UNPUNCTUATED_FACTOR = 0.3  # a line without sentence punctuation: a label, a he
 _CELL_FACTOR = 0.5
 _AFTER_HEADING_BYTES = 2000  # text this long after the title heading ...
 _AFTER_HEADING_FACTOR = 2.0  # ... has its prose count double
-_FURNITURE_WEIGHT = 0.5  # a section marker cuts only once this share of the body text is behind it
+_FURNITURE_WEIGHT = 0.5  # what a byte in a furniture region costs, relative to a prose byte
 
 
 def measure(blocks: list[Block]) -> list[Block]:
@@ -61,7 +60,7 @@ def measure(blocks: list[Block]) -> list[Block]:
 
 
 def _why_bad(block: Block) -> str:
-    if block.link_chars * 2 > block.chars and block.chars > 1:
+    if block.link_chars * 2 > block.chars:
         return "links"  # checked first: it is arithmetic, and half the blocks of a page
     text = block.text
     if is_boilerplate(text if block.chars < _LONG else text[:80], block.box.kind == "cell"):
@@ -85,14 +84,12 @@ def _value(block: Block) -> float:
     return value * _UNPUNCTUATED_FACTOR if block.chars >= 10 else 0.0
 
 
-def choose_container(boxes: list[Box], blocks: list[Block], heading: Block | None = None) -> Box:
-    """Score every box and return the one whose subtree has the highest total block value.
+def score(boxes: list[Box], blocks: list[Block], heading: Block | None = None) -> None:
+    """Give every block its value and every box its sums (``prose``, ``neg``, ``score``,
+    ``gain``).
 
     ``heading`` is the page's own title heading, if found: the body follows it.
     """
-    for block in blocks:  # prose: what a page wrapper holds and a sidebar does not
-        prose = not block.bad and block.punct and block.chars >= _PROSE_CHARS
-        block.value = float(block.weight) if prose else 0.0
     _sum_prose(boxes, blocks)
     _resolve_furniture(boxes)
     for block in blocks:
@@ -100,12 +97,16 @@ def choose_container(boxes: list[Box], blocks: list[Block], heading: Block | Non
     if heading is not None:
         _favour_after_heading(blocks, heading)
     _sum_scores(boxes, blocks)
+
+
+def choose_container(boxes: list[Box]) -> Box:
+    """The scored box whose subtree has the highest total block value."""
     best = boxes[0]
     for box in boxes:
         if box.score > best.score:
             best = box
-    total = boxes[0].weight
-    if best.weight < _MIN_PROSE_SHARE * total:
+    total = boxes[0].prose
+    if best.prose < _MIN_PROSE_SHARE * total:
         cover = _prose_cover(boxes, total)
         if cover is not None and cover.idx <= best.idx <= cover.end:
             best = cover  # the best box is an island inside the prose region
@@ -135,7 +136,7 @@ def _peel(best: Box, boxes: list[Box]) -> Box:
     return best
 
 
-def _prose_cover(boxes: list[Box], total: float) -> Box | None:
+def _prose_cover(boxes: list[Box], total: int) -> Box | None:
     """The deepest box holding most of the page's prose.
 
     For pages where the article shares its container with many link lists (Wikipedia's
@@ -143,7 +144,7 @@ def _prose_cover(boxes: list[Box], total: float) -> Box | None:
     """
     best = None
     for box in boxes:
-        if box.weight >= _COVER_SHARE * total and (best is None or box.depth > best.depth):
+        if box.prose >= _COVER_SHARE * total and (best is None or box.depth > best.depth):
             best = box
     return best
 
@@ -164,18 +165,16 @@ def _favour_after_heading(blocks: list[Block], heading: Block) -> None:
 
 
 def _sum_prose(boxes: list[Box], blocks: list[Block]) -> None:
-    """Sum block values into ``weight`` over every subtree, and find each box's last
-    descendant (children come after parents in ``boxes``: reversed, it is a post-order)."""
+    """Sum the prose bytes into ``prose`` over every subtree: what a page wrapper holds and
+    a sidebar does not."""
     for box in boxes:
-        box.weight = 0
+        box.prose = 0
     for block in blocks:
-        block.box.weight += block.value
-    for box in reversed(boxes):
-        parent = box.parent
-        if parent is not None:
-            parent.weight += box.weight
-            if box.end > parent.end:
-                parent.end = box.end
+        if not block.bad and block.punct and block.chars >= _PROSE_CHARS:
+            block.box.prose += block.weight
+    for box in reversed(boxes):  # children follow their parent: reversed, a post-order
+        if box.parent is not None:
+            box.parent.prose += box.prose
 
 
 def _sum_scores(boxes: list[Box], blocks: list[Block]) -> None:
@@ -197,12 +196,12 @@ def _resolve_furniture(boxes: list[Box]) -> None:
     """Turn furniture flags into regions, ignoring flags on boxes holding much of the page.
 
     A class word such as "sidebar" on the page wrapper ("with-sidebar-right") must not turn
-    the whole page into furniture.  ``weight`` holds each box's prose weight here.
+    the whole page into furniture.
     """
-    limit = _FURNITURE_SHARE * (boxes[0].weight if boxes else 0)
+    limit = _FURNITURE_SHARE * (boxes[0].prose if boxes else 0)
     for box in boxes:  # parents come first: the region depth is inherited downwards
         parent = box.parent
-        if box.flag and box.weight <= limit:
+        if box.flag and box.prose <= limit:
             box.neg = box.depth
         else:
             box.neg = parent.neg if parent is not None else -1
@@ -215,7 +214,7 @@ def select(container: Box, blocks: list[Block], heading: Block | None = None) ->
     precedes the page's own title (menus, a left column, breadcrumbs) is not its body.
     """
     lo, hi = container.idx, container.end
-    if heading is not None and _START_AT_HEADING and heading.box.idx <= hi:
+    if heading is not None and heading.box.idx <= hi:
         blocks = blocks[blocks.index(heading) + 1:]
     inside = [b for b in blocks if lo <= b.box.idx <= hi]
     _drop_info_tables(inside)
