@@ -204,8 +204,12 @@ def test_the_demo_command_crawls_the_sample_site_and_says_how_to_browse(tmp_path
 def test_a_file_that_is_not_an_archive_is_one_clear_error(tmp_path, site):
     db = tmp_path / "notes.db"
     db.write_bytes(b"these are my notes, not a database" * 100)
-    for args in (["ingest", site.url("/baogao/db/4635.html")], ["runs"], ["reextract"]):
+    config = write_config(tmp_path, site.base_url)
+    for args in (["ingest", site.url("/baogao/db/4635.html")], ["runs"], ["reextract"],
+                 ["reindex"], ["crawl", "--config", str(config)]):
         result = CliRunner().invoke(cli, [*args, "--db", str(db)])
-        assert result.exit_code == 1, args
-        assert f"{db}: cannot open the archive" in result.output
-    assert db.read_bytes().startswith(b"these are my notes")
+        assert result.exit_code == 2, args
+        assert result.output.strip().splitlines() == [
+            f"Error: {db}: not a SQLite archive (file is not a database)"], args
+    assert db.read_bytes() == b"these are my notes, not a database" * 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml", "notes.db"]

@@ -69,7 +69,7 @@ def test_the_raw_response_is_kept_compressed_and_comes_back_intact(archive):
     stored = archive.stored_page("http://a.test/1.html")
     assert stored.raw == report.pages[0].fetch.body
     assert stored.etag == '"a"' and stored.headers["content-type"] == "text/html"
-    size = archive._conn.execute("SELECT length(raw), raw_size FROM pages").fetchone()
+    size = archive._conn.execute("SELECT length(raw), raw_size FROM page_versions").fetchone()
     assert size[0] < size[1]
 
 
@@ -196,3 +196,58 @@ def test_a_page_a_report_no_longer_has_is_kept_but_detached(archive):
     archive.save_report(whole)  # the report is one page now
     assert archive.report_pages(whole.url) == [whole.url]
     assert archive.stored_page(page2.fetch.url) is not None
+
+
+def test_an_archive_of_schema_2_keeps_its_raw_pages_as_page_versions(tmp_path):
+    """Migration 3 moves each page's raw body into page_versions and names them in the
+    report's latest version, so re-extraction still finds them."""
+    import json
+    import zlib
+
+    import sqlite_utils
+
+    from reportarchiver.store._schema import MIGRATIONS as ALL
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    for migration in ALL[:2]:
+        migration(db)
+    conn.execute("PRAGMA user_version = 2")
+    body = "<html><body><p>各位代表：现在我代表区政府向大会报告工作。</p></body></html>".encode()
+    conn.execute("INSERT INTO reports (id, url, title, body_text, complete) VALUES "
+                  "(1, 'http://a.test/1.html', 't', 'x', 1)")
+    conn.execute("INSERT INTO report_versions (report_id, body_text) VALUES (1, 'x')")
+    conn.execute("INSERT INTO pages (url, report_id, page_no, sha256, raw, raw_size, headers) "
+                 "VALUES ('http://a.test/1.html', 1, 1, 'abc', ?, ?, '{}')",
+                 [zlib.compress(body), len(body)])
+    conn.close()
+    with Archive(path) as archive:
+        [page] = archive.stored_report_pages(1)
+        listed = archive._conn.execute("SELECT page_versions FROM report_versions").fetchone()
+        columns = [r[1] for r in archive._conn.execute("PRAGMA table_info(pages)")]
+    assert page.raw == body and json.loads(listed[0]) == [page.version_id]
+    assert "raw" not in columns
+
+
+@pytest.mark.parametrize("make", ["other_program", "newer", "missing_columns"])
+def test_a_database_that_is_not_ours_to_change_is_refused_unchanged(tmp_path, make):
+    from reportarchiver.errors import StoreError
+
+    path = tmp_path / "x.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    if make == "other_program":
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    elif make == "newer":
+        conn.execute("CREATE TABLE reports (id INTEGER PRIMARY KEY)")
+        conn.execute("PRAGMA user_version = 99")
+    else:
+        conn.execute("CREATE TABLE reports (id INTEGER PRIMARY KEY)")
+        conn.execute("PRAGMA user_version = 2")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as info:
+        Archive(path)
+    assert info.value.foreign and "\n" not in str(info.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.db"]  # no -wal, no -shm

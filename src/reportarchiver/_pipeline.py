@@ -54,7 +54,8 @@ def analyze_page(fetch: FetchResult, hints: SiteHints | None = None, *,
                         bigram_text(cleaned.text))
 
 
-def stitch(url: str, site: str, pages: Sequence[Page], *, complete: bool = True) -> Report:
+def stitch(url: str, site: str, pages: Sequence[Page], *, complete: bool = True,
+           incomplete_reason: str = "") -> Report:
     """Join the pages of one report in page order; metadata comes from page 1.
 
     ``complete``: False when a page could not be fetched (the report is stored marked so).
@@ -72,4 +73,4 @@ def stitch(url: str, site: str, pages: Sequence[Page], *, complete: bool = True)
         index_text = " ".join(p.index_text for p in ordered if p.index_text)
     return Report(url=url, site=site, pages=tuple(ordered), text=text, html=html,
                   metadata=ordered[0].cleaned.metadata, index_text=index_text,
-                  complete=complete)
+                  complete=complete, incomplete_reason=incomplete_reason)

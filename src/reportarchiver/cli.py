@@ -49,7 +49,7 @@ def _archive(path: Path) -> Iterator[Any]:
     try:
         archive = Archive(path)
     except StoreError as exc:
-        _fail(str(exc))
+        _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
     with archive:
         yield archive
 
@@ -97,6 +97,8 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
                             progress=status)
     except LockedError as exc:
         _fail(str(exc), EXIT_LOCKED)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
     except ReportArchiverError as exc:
         _fail(str(exc))
     except OSError as exc:

@@ -98,6 +98,9 @@ class CrawlerConfig:
     max_redirects: int = _setting(
         10, "Redirects followed per request; every hop is checked against the site's scope "
         "and robots.txt and paced by its host's delay.", min=0, max=100)
+    max_report_pages: int = _setting(
+        500, "Pages fetched for one multi-page report; a longer report is stored marked "
+        "incomplete, with the reason (incomplete_reason).", min=1, max=100_000)
     clean_workers: int = _setting(
         1, "Worker processes that clean pages while the crawler fetches and stores (cleaning "
         "is the CPU-heavy part; one worker uses a second core). 0 = clean in the crawling "

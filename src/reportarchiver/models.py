@@ -78,6 +78,12 @@ class FetchResult:
     body: bytes
     fetched_at: str  # ISO 8601 UTC
     elapsed: float = 0.0
+    #: what an interchange format (WARC) needs beyond ``headers`` (lower-cased, last of a
+    #: repeated name wins): the reason phrase, the headers in their order and case as
+    #: received, and the request headers sent
+    reason: str = ""
+    header_list: tuple[tuple[str, str], ...] = ()
+    request_headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def content_type(self) -> str:
@@ -127,6 +133,8 @@ class Report:
     index_text: str | None = None
     #: False when a page of the report could not be fetched: stored, marked, retried
     complete: bool = True
+    #: why it is incomplete when no fetch failed (more pages than max_report_pages)
+    incomplete_reason: str = ""
 
     @property
     def page_count(self) -> int:

@@ -22,7 +22,7 @@ from .._urls import canonicalize, first_page_of, host_of, listing_key, origin_of
 from ..config import Config, SiteConfig
 from ..errors import InvalidURL, ReportArchiverError
 from ..fetch import Fetcher
-from ..store import Archive
+from ..store import Archive, check_archive
 from ..store._frontier import TOO_DEEP
 from ._lock import crawl_lock, holds_lock
 from ._session import Counters, PageOutcome, Session
@@ -59,8 +59,9 @@ class RunSummary:
         c = self.counters
         return (f"run {self.run_id} {self.status}: {c['fetched']} fetched, "
                 f"{c['new_reports']} new, {c['changed_reports']} changed, "
-                f"{c['unchanged']} unchanged, {c['errors']} errors, {c['skipped']} skipped "
-                f"in {self.duration_seconds:.1f}s" +
+                f"{c['unchanged']} unchanged, {c['errors']} errors, {c['skipped']} skipped" +
+                "".join(f", {c[k]} {k}" for k in ("gone", "kept") if c.get(k)) +
+                f" in {self.duration_seconds:.1f}s" +
                 (f" ({self.queued_left} left queued)" if self.queued_left else ""))
 
 
@@ -135,7 +136,7 @@ class _Loop:
         """The outcome of one URL into the queue: its state, and its links one hop deeper."""
         self._discover(site, outcome.links, depth, outcome.listing)
         self.archive.frontier.finish(outcome.url, outcome.state,
-                                     outcome.detail if outcome.state != "done" else "",
+                                     outcome.detail if outcome.state != "done" else outcome.note,
                                      kind=outcome.kind)
         if self.progress:
             counters = self.session.counters
@@ -273,6 +274,7 @@ def run_crawl(config: Config, *, site_names: list[str] | None = None,
         config.site(name)  # an unknown site is a ConfigError before anything is opened
     if not config.sites:
         raise ReportArchiverError("no sites configured: add a [[sites]] table to config.toml")
+    check_archive(config.database)  # a file that is no archive: refused before the lock file
     with crawl_lock(config.database), Archive(config.database) as archive:
         return asyncio.run(crawl_locked(config, archive, site_names=site_names, max_pages=max_pages,
                                  progress=progress, transport=transport, command=command))

@@ -8,19 +8,21 @@ URLs and records what :class:`PageOutcome` says.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 from .._pipeline import PageAnalysis, stitch
 from .._urls import host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
-from ..errors import FetchError, OutOfScope, PageError, RobotsDisallowed
+from ..errors import FetchError, HTTPStatusError, OutOfScope, PageError, RobotsDisallowed
 from ..fetch import Fetcher, RobotsRules, robots_rules
-from ..models import FetchResult, Page
+from ..models import FetchResult, Page, Report
 from ..store import Archive
+from ..store._archive import content_hash
+from ._judge import judge_revision, not_a_report
 from ._workers import PageAnalyzer
 
-MAX_REPORT_PAGES = 100
 #: Without a report_pattern, a page whose cleaned body is at least this long is a report.
 MIN_REPORT_CHARS = 500
 
@@ -35,6 +37,8 @@ class Counters:
     unchanged: int = 0
     errors: int = 0
     skipped: int = 0
+    gone: int = 0  # archived reports whose page is gone (404/410) or no report any more
+    kept: int = 0  # archived reports kept against a suspicious replacement
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -66,11 +70,15 @@ class PageOutcome:
     links: tuple[str, ...] = ()
     listing: str | None = None
     error: PageError | None = None
+    #: why, for the queue's ``reason`` (a report kept or gone, a page that is no report)
+    note: str = ""
 
     @property
     def detail(self) -> str:
-        """One word or line for progress displays and the queue's ``reason``."""
-        return self.error.message if self.error is not None else self.outcome
+        """One line for progress displays and the queue's ``reason``."""
+        if self.error is not None:
+            return self.error.message
+        return self.note or self.outcome
 
 
 @dataclass
@@ -104,6 +112,12 @@ class Session:
             return self._failed(url, kind, exc)
 
     def _failed(self, url: str, kind: str, exc: PageError) -> PageOutcome:
+        if (kind == "report" and isinstance(exc, HTTPStatusError) and exc.url == url
+                and exc.status in (404, 410)):
+            note = f"HTTP {exc.status}: the page is gone, the archived report stays"
+            if self.archive.mark_live(url, "gone", note):
+                self.counters.gone += 1
+                return PageOutcome(url, "done", kind, "gone", note=note)
         if isinstance(exc, RobotsDisallowed) and exc.url == url:
             self.counters.skipped += 1
             return PageOutcome(url, "skipped", kind, error=exc)
@@ -158,19 +172,57 @@ class Session:
                 unchanged = await self._all_pages_unchanged(url, site, fetched)
                 if unchanged is not None:
                     return unchanged
-        pages, links, failed = await self._fetch_pages(url, result, site, fetched, analysis)
+        pages, links, failed, more = await self._fetch_pages(url, result, site, fetched,
+                                                             analysis)
+        stored = None
         if failed is not None:
             stored = self.archive.report(url)
             if stored is not None and (stored["complete"] or stored["page_count"] > len(pages)):
                 raise failed  # keep the longer report we have
-        report = stitch(url, site.name, pages, complete=failed is None)
+        limit = self.config.crawler.max_report_pages
+        capped = f"more than max_report_pages = {limit} pages: stored the first {limit}" if (
+            more and failed is None) else ""
+        report = stitch(url, site.name, pages, complete=failed is None and not capped,
+                        incomplete_reason=capped)
+        kept = self._keep_archived(report, stored if failed is not None else None)
+        if kept is not None:
+            return replace(kept, links=links)
         outcome = self.archive.save_report(report)
         self.archive.frontier.claim_pages(site.name, [p.fetch.url for p in pages[1:]])
         self.counters.count_outcome(outcome)
         if failed is not None:
             self.record(failed)
         return PageOutcome(url, "failed" if failed else "done", "report", outcome,
-                           report.metadata.title, report.page_count, links, error=failed)
+                           report.metadata.title, report.page_count, links, error=failed,
+                           note=capped)
+
+    def _keep_archived(self, report: Report, stored: dict[str, Any] | None
+                       ) -> PageOutcome | None:
+        """When the fetched report is no report, or not plainly a revision of the archived
+        one: keep its pages as page versions only, and say why. None: store it."""
+        url, meta = report.url, report.metadata
+        stored = stored or self.archive.report(url)
+        if stored is None:
+            why = not_a_report(report.text, meta.title)
+            if not why:
+                return None
+            self.archive.keep_pages(report)  # nothing archived to protect: just the raw pages
+            self.counters.skipped += 1
+            return PageOutcome(url, "done", "report", "not_a_report", meta.title,
+                               report.page_count, note=why)
+        if stored["content_hash"] == content_hash(report.text):
+            return None
+        verdict = judge_revision(stored["title"] or "", stored["kind"] or "",
+                                 stored["body_text"] or "", meta.title, meta.kind, report.text)
+        if verdict.accept:
+            return None
+        self.archive.keep_report(report, verdict.status, verdict.reason)
+        if verdict.status == "not_a_report":
+            self.counters.gone += 1
+        else:
+            self.counters.kept += 1
+        return PageOutcome(url, "done", "report", "kept", stored["title"] or "",
+                           stored["page_count"] or 0, note=verdict.reason)
 
     async def _all_pages_unchanged(self, url: str, site: SiteConfig,
                                    fetched: dict[str, FetchResult]) -> PageOutcome | None:
@@ -194,27 +246,29 @@ class Session:
     async def _fetch_pages(self, url: str, first: FetchResult, site: SiteConfig,
                            fetched: dict[str, FetchResult],
                            first_analysis: PageAnalysis | None = None
-                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None]:
-        """The report's pages in order up to the first that fails, its links, that failure."""
+                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None, bool]:
+        """The report's pages in order up to the first that fails (at most
+        ``max_report_pages``), its links, that failure, and whether pages were left over."""
         analysis = first_analysis or await self.analyze(first, site.hints)
         pages = [_page(first, analysis, 1)]
         known = dict((u, n) for n, u in report_page_links(analysis.links, url))
         done = {url}
-        while len(pages) < MAX_REPORT_PAGES:
+        while True:
             pending = sorted((n, u) for u, n in known.items() if u not in done)
             if not pending:
-                break
+                return pages, analysis.links.links, None, False
+            if len(pages) >= self.config.crawler.max_report_pages:
+                return pages, analysis.links.links, None, True
             number, page_url = pending[0]
             done.add(page_url)
             try:
                 result = fetched.get(page_url) or (await self.fetch_page(page_url, site))[0]
             except FetchError as exc:
-                return pages, analysis.links.links, exc
+                return pages, analysis.links.links, exc, False
             more = await self.analyze(result, site.hints)
             pages.append(_page(result, more, number))
             for n, u in report_page_links(more.links, url):
                 known.setdefault(u, n)
-        return pages, analysis.links.links, None
 
     # -- fetching -----------------------------------------------------------------------------
 

@@ -174,7 +174,9 @@ class Fetcher:
                 result = FetchResult(
                     url=url, final_url=hop, status=response.status_code,
                     headers={k.lower(): v for k, v in response.headers.items()}, body=body,
-                    fetched_at=_now(), elapsed=time.monotonic() - started)
+                    fetched_at=_now(), elapsed=time.monotonic() - started,
+                    reason=response.reason_phrase, header_list=_pairs(response.headers.raw),
+                    request_headers=_pairs(response.request.headers.raw))
                 return self._judge(result, accept_errors, last)
             try:
                 hop = canonicalize(location, hop)
@@ -246,6 +248,18 @@ class Fetcher:
                 chunks.append(chunk)
         chunks.append(decoder.finish())
         return b"".join(chunks)
+
+
+def _pairs(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
+    """Header pairs as received: names ASCII, values UTF-8 where valid, else Latin-1."""
+    out = []
+    for name, value in raw:
+        try:
+            text = value.decode("utf-8")
+        except UnicodeDecodeError:
+            text = value.decode("latin-1")
+        out.append((name.decode("latin-1"), text))
+    return tuple(out)
 
 
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}

@@ -5,5 +5,6 @@ and runs; ``_frontier`` the crawl queue; ``_search`` the Chinese full-text index
 """
 
 from ._archive import Archive, StoredPage
+from ._schema import check_archive
 
-__all__ = ["Archive", "StoredPage"]
+__all__ = ["Archive", "StoredPage", "check_archive"]

@@ -1,8 +1,14 @@
-"""The archive: one SQLite file, written through sqlite-utils (the only module importing it).
+"""The archive: one SQLite file, written through sqlite-utils (the only package using it).
 
-The schema is a list of migrations applied idempotently on open. WAL mode and a busy timeout
-let Datasette read while a crawl writes. Every report write (report row, its pages, a version
-when the body changed, the search index) is one transaction: a crash never leaves half a report.
+The schema is a list of migrations (``_schema``) applied on open, after a check that the
+file is an archive at all. WAL mode and a busy timeout let Datasette read while a crawl
+writes. Every report write (report row, its pages, a version when the body changed, the
+search index) is one transaction: a crash never leaves half a report.
+
+What a site serves is never allowed to destroy what was archived: every distinct body of a
+page is kept (``page_versions``), a report version names the page versions it was made from,
+and a replacement that does not look like the same report is kept as a page version only,
+the report keeping its last good body (:meth:`Archive.keep_report`).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import sqlite3
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,9 +28,10 @@ from typing import Any
 import sqlite_utils
 
 from ..errors import PageError, StoreError
-from ..models import METADATA_FIELDS, FetchResult, Report
+from ..models import FetchResult, Report
 from . import _search as search
 from ._frontier import Frontier
+from ._schema import MIGRATIONS, check_archive
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -38,63 +45,10 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _m1_tables(db: sqlite_utils.Database) -> None:
-    text_cols = {f: str for f in METADATA_FIELDS if f != "year"}
-    db["reports"].create(
-        {"id": int, "url": str, "site": str, **text_cols, "year": int, "body_text": str,
-         "body_html": str, "page_count": int, "char_count": int, "content_hash": str,
-         "complete": int, "first_seen": str, "last_changed": str, "last_checked": str},
-        pk="id", not_null=["url"], if_not_exists=True,
-    )
-    db["reports"].create_index(["url"], unique=True, if_not_exists=True)
-    db["reports"].create_index(["report_date"], if_not_exists=True)
-    db["report_versions"].create(
-        {"id": int, "report_id": int, "captured_at": str, "content_hash": str, "title": str,
-         "body_text": str, "body_html": str},
-        pk="id", foreign_keys=[("report_id", "reports", "id")], if_not_exists=True,
-    )
-    db["report_versions"].create_index(["report_id"], if_not_exists=True)
-    db["pages"].create(
-        {"id": int, "url": str, "report_id": int, "page_no": int, "status": int,
-         "fetched_at": str, "final_url": str, "content_type": str, "encoding": str,
-         "etag": str, "last_modified": str, "sha256": str, "headers": str, "raw": bytes,
-         "raw_size": int},
-        pk="id", not_null=["url"], foreign_keys=[("report_id", "reports", "id")],
-        if_not_exists=True,
-    )
-    db["pages"].create_index(["url"], unique=True, if_not_exists=True)
-    db["pages"].create_index(["report_id"], if_not_exists=True)
-    db["crawl_runs"].create(
-        {"id": int, "started_at": str, "finished_at": str, "status": str, "command": str,
-         "pid": int, "fetched": int, "new_reports": int, "changed_reports": int,
-         "unchanged": int, "errors": int, "skipped": int, "duration_seconds": float},
-        pk="id", if_not_exists=True,
-    )
-    db["fetch_errors"].create(
-        {"id": int, "url": str, "run_id": int, "kind": str, "status": int, "message": str,
-         "attempts": int, "at": str},
-        pk="id", foreign_keys=[("run_id", "crawl_runs", "id")], if_not_exists=True,
-    )
-    db["fetch_errors"].create_index(["run_id"], if_not_exists=True)
-    db["frontier"].create(
-        {"url": str, "site": str, "host": str, "depth": int, "kind": str, "state": str,
-         "next_attempt_at": str, "attempts": int, "discovered_at": str, "checked_at": str,
-         "reason": str},
-        pk="url", if_not_exists=True,
-    )
-    db["frontier"].create_index(["state", "host"], if_not_exists=True)
-
-
-def _m2_search(db: sqlite_utils.Database) -> None:
-    search.ensure_search_schema(db.conn)
-
-
-#: Applied in order, each once; the number of applied ones is kept in PRAGMA user_version.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_m1_tables, _m2_search]
-
-
 @dataclass(frozen=True, slots=True)
 class StoredPage:
+    """One stored body of a page (a ``page_versions`` row), raw bytes decompressed."""
+
     url: str
     report_id: int | None
     page_no: int | None
@@ -103,6 +57,8 @@ class StoredPage:
     sha256: str
     headers: dict[str, str]
     raw: bytes
+    version_id: int | None = None
+    fetched_at: str = ""
 
 
 class Archive:
@@ -116,6 +72,7 @@ class Archive:
             raise StoreError(f"{self.path}: cannot open the archive ({exc})") from exc
 
     def _open(self) -> None:
+        check_archive(self.path)  # before anything, even the journal mode, is written
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit mode: every write happens inside an explicit ``atomic()`` block, and a
         # stray statement can never leave an implicit transaction open (and the lock held).
@@ -288,43 +245,86 @@ class Archive:
     def page_validators(self, url: str) -> tuple[str, str]:
         """The stored (ETag, Last-Modified) of ``url`` for a conditional GET; empty if none."""
         row = self._conn.execute("SELECT etag, last_modified FROM pages WHERE url = ?",
-                                [url]).fetchone()
+                                 [url]).fetchone()
         return (row[0] or "", row[1] or "") if row else ("", "")
 
+    _VERSION_COLUMNS = ("v.url, p.report_id, p.page_no, v.etag, v.last_modified, v.sha256, "
+                        "v.headers, v.raw, v.id, v.last_fetched")
+
     def stored_page(self, url: str) -> StoredPage | None:
-        """The last stored response for ``url`` (raw body decompressed), or None."""
+        """The last body fetched for ``url`` (what a 304 stands for), or None."""
         row = self._conn.execute(
-            "SELECT url, report_id, page_no, etag, last_modified, sha256, headers, raw "
-            "FROM pages WHERE url = ?", [url]).fetchone()
-        if row is None:
-            return None
-        raw = zlib.decompress(row[7]) if row[7] else b""
-        return StoredPage(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5] or "",
-                          json.loads(row[6] or "{}"), raw)
+            f"SELECT {self._VERSION_COLUMNS} FROM pages p JOIN page_versions v "
+            "ON v.id = p.version_id WHERE p.url = ?", [url]).fetchone()
+        return _stored(row)
+
+    def page_version(self, version_id: int) -> StoredPage | None:
+        """One stored body by its ``page_versions`` id."""
+        row = self._conn.execute(
+            f"SELECT {self._VERSION_COLUMNS} FROM page_versions v LEFT JOIN pages p "
+            "ON p.url = v.url WHERE v.id = ?", [version_id]).fetchone()
+        return _stored(row)
 
     def save_page(self, fetch: FetchResult, *, encoding: str = "", report_id: int | None = None,
-                  page_no: int | None = None) -> None:
-        """Store one response; an identical body already stored is not rewritten."""
+                  page_no: int | None = None, link: bool = True) -> int:
+        """Store one response: its body as a page version (a body seen before is not stored
+        again), and the page's latest state. ``link``: set the page's report and number (a
+        page kept apart from its report, a rejected replacement, keeps its old ones).
+        Returns the page version's id."""
         sha = hashlib.sha256(fetch.body).hexdigest()
+        version_id = self._page_version_id(fetch, sha, encoding)
+        row: dict[str, Any] = {
+            "url": fetch.url, "status": fetch.status, "fetched_at": fetch.fetched_at,
+            "final_url": fetch.final_url, "content_type": fetch.content_type,
+            "encoding": encoding, "etag": fetch.etag, "last_modified": fetch.last_modified,
+            "sha256": sha, "headers": json.dumps(fetch.headers, ensure_ascii=False),
+            "version_id": version_id}
+        if link:
+            row.update(report_id=report_id, page_no=page_no)
         old = self._conn.execute(
-            "SELECT sha256, report_id, page_no, etag, last_modified FROM pages WHERE url = ?",
-            [fetch.url]).fetchone()
-        if old and old[0] == sha and old[1] == report_id and old[2] == page_no and (
-                old[3] or "", old[4] or "") == (fetch.etag, fetch.last_modified):
-            return
-        self._upsert_page(
-            {"url": fetch.url, "report_id": report_id, "page_no": page_no,
-             "status": fetch.status, "fetched_at": fetch.fetched_at, "final_url": fetch.final_url,
-             "content_type": fetch.content_type, "encoding": encoding, "etag": fetch.etag,
-             "last_modified": fetch.last_modified, "sha256": sha,
-             "headers": json.dumps(fetch.headers, ensure_ascii=False),
-             "raw": zlib.compress(fetch.body, 6), "raw_size": len(fetch.body)})
+            "SELECT version_id, report_id, page_no, etag, last_modified FROM pages "
+            "WHERE url = ?", [fetch.url]).fetchone()
+        if old and old[0] == version_id and (not link or (old[1], old[2]) == (
+                report_id, page_no)) and (old[3] or "", old[4] or "") == (
+                fetch.etag, fetch.last_modified):
+            return version_id  # nothing new to say about the page
+        self._upsert_page(row)
+        return version_id
 
-    def stored_report_pages(self, report_id: int) -> list[StoredPage]:
-        """The stored pages of a report, in page order, raw bodies decompressed."""
-        urls = [r[0] for r in self._conn.execute(
-            "SELECT url FROM pages WHERE report_id = ? ORDER BY page_no", [report_id])]
-        return [p for p in map(self.stored_page, urls) if p is not None]
+    def _page_version_id(self, fetch: FetchResult, sha: str, encoding: str) -> int:
+        found = self._conn.execute("SELECT id FROM page_versions WHERE url = ? AND sha256 = ?",
+                                   [fetch.url, sha]).fetchone()
+        if found:
+            self._conn.execute("UPDATE page_versions SET last_fetched = ? WHERE id = ?",
+                               [fetch.fetched_at, found[0]])
+            return int(found[0])
+        return self._insert("page_versions", {
+            "url": fetch.url, "sha256": sha, "first_fetched": fetch.fetched_at,
+            "last_fetched": fetch.fetched_at, "status": fetch.status, "reason": fetch.reason,
+            "final_url": fetch.final_url, "content_type": fetch.content_type,
+            "encoding": encoding, "etag": fetch.etag, "last_modified": fetch.last_modified,
+            "headers": json.dumps(fetch.headers, ensure_ascii=False),
+            "header_list": json.dumps(fetch.header_list, ensure_ascii=False),
+            "request_headers": json.dumps(fetch.request_headers, ensure_ascii=False),
+            "raw": zlib.compress(fetch.body, 6), "raw_size": len(fetch.body)})
+
+    def stored_report_pages(self, report_id: int, version_id: int | None = None
+                            ) -> list[StoredPage]:
+        """The stored pages a report version was made from (default: its current version),
+        in page order, raw bodies decompressed."""
+        sql = "SELECT page_versions FROM report_versions WHERE report_id = ? "
+        args: list[Any] = [report_id]
+        if version_id is not None:
+            sql, args = sql + "AND id = ? ", [*args, version_id]
+        row = self._conn.execute(sql + "ORDER BY id DESC LIMIT 1", args).fetchone()
+        ids = json.loads(row[0]) if row and row[0] else []
+        if not ids:  # a version from before page versions were kept: the pages as linked
+            ids = [r[0] for r in self._conn.execute(
+                "SELECT version_id FROM pages WHERE report_id = ? ORDER BY page_no",
+                [report_id])]
+        pages = [self.page_version(i) for i in ids if i is not None]
+        numbered = [replace(p, page_no=n) for n, p in enumerate(pages, start=1) if p]
+        return numbered
 
     def report_pages(self, report_url: str) -> list[str]:
         """URLs of a stored report's pages, in page order."""
@@ -360,9 +360,10 @@ class Archive:
                 report_id, outcome = old[0], "changed"
                 checked = {} if keep_checked else {"last_checked": now}
                 self._update("reports", report_id, {**row, "last_changed": now, **checked})
-            for page in report.pages:
-                self.save_page(page.fetch, encoding=page.cleaned.encoding, report_id=report_id,
-                               page_no=page.page_no)
+            version_ids = [
+                self.save_page(page.fetch, encoding=page.cleaned.encoding,
+                               report_id=report_id, page_no=page.page_no)
+                for page in report.pages]
             if outcome != "new":  # pages the report no longer has are kept, but not as its own
                 urls = [page.fetch.url for page in report.pages]
                 self._conn.execute(
@@ -372,7 +373,7 @@ class Archive:
                 self._insert("report_versions", {
                     "report_id": report_id, "captured_at": now, "content_hash": digest,
                     "title": report.metadata.title, "body_text": report.text,
-                    "body_html": report.html})
+                    "body_html": report.html, "page_versions": json.dumps(version_ids)})
                 search.index_report(self._conn, report_id, report.metadata.title, report.text,
                                     body_tokens=report.index_text)
             # a title that changed without the body (better metadata) is re-indexed too
@@ -406,14 +407,67 @@ class Archive:
         return {"url": report.url, "site": report.site, **meta, "body_text": report.text,
                 "body_html": report.html, "page_count": report.page_count,
                 "char_count": len(report.text), "content_hash": digest,
-                "complete": int(report.complete)}
+                "complete": int(report.complete),
+                "incomplete_reason": report.incomplete_reason or None,
+                # the site serves this report (again): whatever was wrong is over
+                "live_status": "live", "gone_since": None, "live_detail": None}
+
+    def keep_report(self, report: Report, status: str, detail: str,
+                    now: str | None = None) -> None:
+        """The site now serves something that is not this report (``status``: ``gone``,
+        ``not_a_report``, ``suspect``): the pages' new bodies are kept as page versions, the
+        report keeps its body, versions and search entry, and says since when and why its
+        page no longer shows it."""
+        now = now or utcnow()
+        with self.atomic():
+            for page in report.pages:
+                self.save_page(page.fetch, encoding=page.cleaned.encoding, link=False)
+            self.mark_live(report.url, status, detail, now)
+
+    def keep_pages(self, report: Report) -> None:
+        """Keep the raw pages of something that is not a report (yet): page versions, no
+        report row."""
+        with self.atomic():
+            for page in report.pages:
+                self.save_page(page.fetch, encoding=page.cleaned.encoding, link=False)
+
+    def mark_live(self, url: str, status: str, detail: str = "",
+                  now: str | None = None) -> bool:
+        """Record what the report's page serves now (``live``, ``gone``, ``not_a_report``,
+        ``suspect``); ``gone_since`` is when it first stopped serving the report. False
+        when no report is stored at ``url``."""
+        now = now or utcnow()
+        with self.atomic():
+            cur = self._conn.execute(
+                "UPDATE reports SET live_status = ?, live_detail = ?, last_checked = ?, "
+                "gone_since = CASE WHEN ? = 'live' THEN NULL "
+                "ELSE coalesce(gone_since, ?) END WHERE url = ?",
+                [status, detail or None, now, status, now, url])
+        return cur.rowcount > 0
 
     def touch_report(self, url: str, now: str | None = None) -> bool:
-        """Mark a report as checked (a 304 on every page). False if it is not stored."""
+        """Mark a report as checked (a 304 on every page). False if it is not stored.
+
+        When the pages' latest bodies are the ones the report was made from (a page that
+        was gone is served again, unchanged), the report is live again."""
+        now = now or utcnow()
         with self.atomic():
-            cur = self._conn.execute("UPDATE reports SET last_checked = ? WHERE url = ?",
-                                    [now or utcnow(), url])
-        return cur.rowcount > 0
+            row = self._conn.execute("SELECT id, live_status FROM reports WHERE url = ?",
+                                     [url]).fetchone()
+            if row is None:
+                return False
+            self._conn.execute("UPDATE reports SET last_checked = ? WHERE id = ?", [now, row[0]])
+            if row[1] != "live" and self._served_as_archived(row[0]):
+                self.mark_live(url, "live", now=now)
+        return True
+
+    def _served_as_archived(self, report_id: int) -> bool:
+        accepted = self._conn.execute(
+            "SELECT page_versions FROM report_versions WHERE report_id = ? "
+            "ORDER BY id DESC LIMIT 1", [report_id]).fetchone()
+        latest = [r[0] for r in self._conn.execute(
+            "SELECT version_id FROM pages WHERE report_id = ? ORDER BY page_no", [report_id])]
+        return bool(accepted and accepted[0]) and json.loads(accepted[0]) == latest
 
     def delete_site(self, site: str) -> int:
         """Remove a site's reports, versions, pages and frontier (the demo starts afresh)."""
@@ -426,7 +480,9 @@ class Archive:
                 self._conn.execute("DELETE FROM pages WHERE report_id = ?", [report_id])
                 self._conn.execute("DELETE FROM reports WHERE id = ?", [report_id])
             self._conn.execute("DELETE FROM pages WHERE report_id IS NULL AND url IN "
-                              "(SELECT url FROM frontier WHERE site = ?)", [site])
+                               "(SELECT url FROM frontier WHERE site = ?)", [site])
+            self._conn.execute("DELETE FROM page_versions WHERE url NOT IN "
+                               "(SELECT url FROM pages)")
             self.frontier.forget_site(site)
         return len(ids)
 
@@ -452,3 +508,11 @@ class Archive:
 
     def count(self, table: str) -> int:
         return int(self._conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
+
+
+def _stored(row: tuple[Any, ...] | None) -> StoredPage | None:
+    if row is None:
+        return None
+    raw = zlib.decompress(row[7]) if row[7] else b""
+    return StoredPage(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5] or "",
+                      json.loads(row[6] or "{}"), raw, row[8], row[9] or "")
