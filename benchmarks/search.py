@@ -103,7 +103,8 @@ def report(rng: random.Random, n: int, chars: int) -> dict:
 
 SCHEMA = """CREATE TABLE reports (id INTEGER PRIMARY KEY, url TEXT UNIQUE, site TEXT, title TEXT,
     kind TEXT, province TEXT, city TEXT, county TEXT, report_date TEXT, year INTEGER,
-    body_text TEXT, body_html TEXT, page_count INTEGER, char_count INTEGER)"""
+    body_text TEXT, body_html TEXT, page_count INTEGER, char_count INTEGER,
+    attachments_text TEXT)"""
 COLUMNS = ["id", "url", "site", "title", "kind", "province", "city", "year", "report_date",
            "body_text", "char_count", "page_count"]
 INSERT = (f"INSERT INTO reports ({', '.join(COLUMNS)}) "

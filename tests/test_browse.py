@@ -25,7 +25,7 @@ CREATE TABLE reports (id INTEGER PRIMARY KEY, url TEXT UNIQUE, site TEXT, title 
     province TEXT, city TEXT, county TEXT, report_date TEXT, year INTEGER, speaker TEXT,
     meeting TEXT, published_at TEXT, source TEXT, language TEXT, body_text TEXT, body_html TEXT,
     page_count INTEGER, char_count INTEGER, content_hash TEXT, complete INTEGER,
-    first_seen TEXT, last_changed TEXT, last_checked TEXT);
+    first_seen TEXT, last_changed TEXT, last_checked TEXT, attachments_text TEXT);
 CREATE TABLE report_versions (id INTEGER PRIMARY KEY, report_id INTEGER REFERENCES reports(id),
     captured_at TEXT, content_hash TEXT, title TEXT, body_text TEXT, body_html TEXT);
 CREATE TABLE pages (id INTEGER PRIMARY KEY, url TEXT UNIQUE, report_id INTEGER, page_no INTEGER,

@@ -12,7 +12,8 @@ from reportarchiver.browse._snippet import highlight_html, make_snippet
 from reportarchiver.store import _search as search
 
 REPORTS_DDL = """CREATE TABLE reports (
-    id INTEGER PRIMARY KEY, url TEXT UNIQUE, title TEXT, body_text TEXT, last_checked TEXT)"""
+    id INTEGER PRIMARY KEY, url TEXT UNIQUE, title TEXT, body_text TEXT, last_checked TEXT,
+    attachments_text TEXT)"""
 
 # Characters that stress the design: CJK, ASCII both cases, digits, FTS5 syntax, full-width
 # letters and punctuation, an accented letter, an emoji outside the BMP, a rare ideograph.
@@ -226,3 +227,13 @@ def test_ensuring_the_schema_catches_up_writes_made_by_other_tools():
     search.ensure_search_schema(conn)
     assert fts_ids(conn, "税") == {1}
     assert index_contents(conn) == expected_contents(conn)
+
+
+def test_the_text_of_a_reports_attachments_is_searchable_with_it():
+    conn = make_db([("预算报告", "正文")])
+    conn.execute("UPDATE reports SET attachments_text = '附件：一般公共预算收支表' WHERE id = 1")
+    search.sync_index(conn)
+    assert fts_ids(conn, "收支表") == {1}
+    conn.execute("UPDATE reports SET attachments_text = NULL WHERE id = 1")
+    search.sync_index(conn)
+    assert fts_ids(conn, "收支表") == set()

@@ -251,3 +251,24 @@ def test_a_database_that_is_not_ours_to_change_is_refused_unchanged(tmp_path, ma
     assert info.value.foreign and "\n" not in str(info.value)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.db"]  # no -wal, no -shm
+
+
+def test_an_archive_of_schema_3_gets_the_attachments_index_and_stays_searchable(tmp_path):
+    import sqlite_utils
+
+    from reportarchiver.store._schema import MIGRATIONS as ALL
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    db = sqlite_utils.Database(conn)
+    for migration in ALL[:3]:
+        migration(db)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("INSERT INTO reports (id, url, title, body_text) VALUES "
+                 "(1, 'http://a.test/1.html', '政府工作报告', '推进养老服务')")
+    conn.close()
+    with Archive(path) as archive:
+        found = archive.query("SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?",
+                              [search.fts_query("养老")])
+        columns = [r[1] for r in archive._conn.execute("PRAGMA table_info(reports_fts)")]
+    assert found == [(1,)] and columns == list(search.COLUMNS)

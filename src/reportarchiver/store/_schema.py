@@ -69,7 +69,41 @@ def _m1_tables(db: sqlite_utils.Database) -> None:
 
 
 def _m2_search(db: sqlite_utils.Database) -> None:
-    search.ensure_search_schema(db.conn)
+    """The Chinese search index as it was first made (two columns). Frozen: migrations must
+    not follow later code, and migration 4 replaces it with the current index anyway."""
+    for statement in _M2:
+        db.conn.execute(statement)
+
+
+_M2_MATCH = """DELETE FROM reports_fts_pending WHERE id = new.id AND indexed = 1
+        AND title IS new.title AND body_text IS new.body_text;"""
+_M2_CHANGED = ("old.id IS NOT new.id OR old.title IS NOT new.title OR "
+               "old.body_text IS NOT new.body_text")
+_M2 = (
+    "CREATE VIRTUAL TABLE reports_fts USING fts5(title, body_text, content='')",
+    "CREATE TABLE reports_fts_pending (id INTEGER PRIMARY KEY, indexed INTEGER NOT NULL, "
+    "title TEXT, body_text TEXT)",
+    """CREATE TRIGGER reports_fts_before_insert BEFORE INSERT ON reports BEGIN
+        INSERT OR IGNORE INTO reports_fts_pending
+            SELECT id, 1, title, body_text FROM reports WHERE id = new.id OR url = new.url;
+    END""",
+    f"""CREATE TRIGGER reports_fts_after_insert AFTER INSERT ON reports BEGIN
+        INSERT OR IGNORE INTO reports_fts_pending (id, indexed) VALUES (new.id, 0);
+        {_M2_MATCH}
+    END""",
+    f"""CREATE TRIGGER reports_fts_after_change AFTER UPDATE ON reports
+    WHEN {_M2_CHANGED} BEGIN
+        INSERT OR IGNORE INTO reports_fts_pending VALUES (old.id, 1, old.title, old.body_text);
+        INSERT OR IGNORE INTO reports_fts_pending (id, indexed) VALUES (new.id, 0);
+    END""",
+    f"""CREATE TRIGGER reports_fts_after_touch AFTER UPDATE ON reports
+    WHEN NOT ({_M2_CHANGED}) BEGIN {_M2_MATCH}
+    END""",
+    """CREATE TRIGGER reports_fts_after_delete AFTER DELETE ON reports BEGIN
+        INSERT OR IGNORE INTO reports_fts_pending VALUES (old.id, 1, old.title, old.body_text);
+        DELETE FROM reports_fts_pending WHERE id = old.id AND indexed = 0;
+    END""",
+)
 
 
 def _m3_page_versions(db: sqlite_utils.Database) -> None:
@@ -114,9 +148,35 @@ _M3 = """
 """
 
 
+def _m4_attachments(db: sqlite_utils.Database) -> None:
+    """Files a report links to (PDF, Word, Excel...): every distinct body of each, with its
+    extracted text; the text is searchable with the report (``reports.attachments_text``, a
+    third column of the search index, which is rebuilt)."""
+    for statement in _M4.split(";"):
+        if statement.strip():
+            db.conn.execute(statement)
+    search.drop_search_schema(db.conn)
+    search.ensure_search_schema(db.conn)
+
+
+_M4 = """
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY, report_id INTEGER REFERENCES reports(id),
+            url TEXT NOT NULL, sha256 TEXT NOT NULL, link_text TEXT, filename TEXT,
+            kind TEXT, content_type TEXT, size INTEGER, raw BLOB, text TEXT,
+            page_count INTEGER, scanned INTEGER, truncated INTEGER, error TEXT,
+            first_fetched TEXT, last_fetched TEXT, status INTEGER, etag TEXT,
+            last_modified TEXT, headers TEXT,
+            UNIQUE (report_id, url, sha256));
+        CREATE INDEX attachments_url ON attachments (url);
+        ALTER TABLE reports ADD COLUMN attachments_text TEXT;
+        ALTER TABLE reports ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'html'
+"""
+
+
 #: Applied in order, each once; the number of applied ones is kept in PRAGMA user_version.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
-    _m1_tables, _m2_search, _m3_page_versions]
+    _m1_tables, _m2_search, _m3_page_versions, _m4_attachments]
 
 
 def _promised(version: int) -> dict[str, frozenset[str]]:

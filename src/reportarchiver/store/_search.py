@@ -37,9 +37,11 @@ import sqlite3
 from collections.abc import Iterable
 
 __all__ = [
+    "COLUMNS",
     "FTS_TABLE",
     "INDEX_VERSION",
     "bigram_text",
+    "drop_search_schema",
     "ensure_index_version",
     "ensure_search_schema",
     "fts_query",
@@ -58,6 +60,9 @@ VERSION_TABLE = "reports_fts_version"
 #: indexed under another version is re-indexed when it is opened, since old tokens would
 #: silently stop matching the queries of the new mapping.
 INDEX_VERSION = 1
+#: The indexed columns of ``reports``: a report is found by its title, its body and the text
+#: of its attachments (PDF, Word, Excel files linked from it).
+COLUMNS = ("title", "body_text", "attachments_text")
 _PLANE15 = 0xF0000
 
 
@@ -132,22 +137,27 @@ def fts_query(query: str) -> str:
 
 _PENDING_MATCHES_NEW = f"""
     DELETE FROM {PENDING_TABLE} WHERE id = new.id AND indexed = 1
-        AND title IS new.title AND body_text IS new.body_text;"""
+        AND title IS new.title AND body_text IS new.body_text
+        AND attachments_text IS new.attachments_text;"""
 _CHANGED = (
     "old.id IS NOT new.id OR old.title IS NOT new.title OR old.body_text IS NOT new.body_text"
+    " OR old.attachments_text IS NOT new.attachments_text"
 )
 _SCHEMA = (
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(title, body_text, content='')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING "
+    f"fts5({', '.join(COLUMNS)}, content='')",
     f"""CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (
         id INTEGER PRIMARY KEY,
         indexed INTEGER NOT NULL,
         title TEXT,
-        body_text TEXT)""",
+        body_text TEXT,
+        attachments_text TEXT)""",
     # INSERT OR REPLACE deletes the old row without firing delete triggers (recursive_triggers
     # is off by default), and an upsert may end as an update: stash the old row first.
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_before_insert BEFORE INSERT ON reports BEGIN
         INSERT OR IGNORE INTO {PENDING_TABLE}
-            SELECT id, 1, title, body_text FROM reports WHERE id = new.id OR url = new.url;
+            SELECT id, 1, title, body_text, attachments_text FROM reports
+            WHERE id = new.id OR url = new.url;
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_after_insert AFTER INSERT ON reports BEGIN
         INSERT OR IGNORE INTO {PENDING_TABLE} (id, indexed) VALUES (new.id, 0);
@@ -155,7 +165,8 @@ _SCHEMA = (
     END""",
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_after_change AFTER UPDATE ON reports
     WHEN {_CHANGED} BEGIN
-        INSERT OR IGNORE INTO {PENDING_TABLE} VALUES (old.id, 1, old.title, old.body_text);
+        INSERT OR IGNORE INTO {PENDING_TABLE}
+            VALUES (old.id, 1, old.title, old.body_text, old.attachments_text);
         INSERT OR IGNORE INTO {PENDING_TABLE} (id, indexed) VALUES (new.id, 0);
     END""",
     # An update that leaves title and body alone (last_checked, an unchanged upsert) proves the
@@ -165,7 +176,8 @@ _SCHEMA = (
     END""",
     # A stash saying "indexed nothing" is moot once the row is gone.
     f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_after_delete AFTER DELETE ON reports BEGIN
-        INSERT OR IGNORE INTO {PENDING_TABLE} VALUES (old.id, 1, old.title, old.body_text);
+        INSERT OR IGNORE INTO {PENDING_TABLE}
+            VALUES (old.id, 1, old.title, old.body_text, old.attachments_text);
         DELETE FROM {PENDING_TABLE} WHERE id = old.id AND indexed = 0;
     END""",
 )
@@ -174,6 +186,17 @@ _SCHEMA = (
 def _table_exists(conn: sqlite3.Connection, name: str) -> bool:
     row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
     return row is not None
+
+
+def drop_search_schema(conn: sqlite3.Connection) -> None:
+    """Drop the index, its stash and its triggers (before making them anew, in a migration
+    that changes what is indexed)."""
+    for name, kind in conn.execute(
+            "SELECT name, type FROM sqlite_master WHERE type = 'trigger' AND name LIKE ? "
+            "ORDER BY name", (f"{FTS_TABLE}_%",)).fetchall():
+        conn.execute(f"DROP {kind.upper()} IF EXISTS [{name}]")
+    conn.execute(f"DROP TABLE IF EXISTS {PENDING_TABLE}")
+    conn.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
 
 
 def ensure_search_schema(conn: sqlite3.Connection) -> None:
@@ -213,31 +236,34 @@ def _stamp(conn: sqlite3.Connection) -> None:
     conn.execute(f"INSERT INTO {VERSION_TABLE} VALUES (?)", [INDEX_VERSION])
 
 
+_COLS = ", ".join(COLUMNS)
+
+
 def _fts_write(conn: sqlite3.Connection, command: str | None, report_id: int,
-               title: str | None, body_text: str | None, body_tokens: str | None = None
-               ) -> None:
+               title: str | None, body_text: str | None, attachments_text: str | None,
+               body_tokens: str | None = None) -> None:
     if body_tokens is None:
         body_tokens = bigram_text(body_text)
-    values = (report_id, bigram_text(title), body_tokens)
+    values = (report_id, bigram_text(title), body_tokens, bigram_text(attachments_text))
     if command is None:
-        conn.execute(f"INSERT INTO {FTS_TABLE} (rowid, title, body_text) VALUES (?, ?, ?)", values)
+        conn.execute(f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?)", values)
     else:
         conn.execute(
-            f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, title, body_text) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {_COLS}) VALUES (?, ?, ?, ?, ?)",
             (command, *values),
         )
 
 
 def _current_row(conn: sqlite3.Connection, report_id: int) -> tuple | None:
     return conn.execute(
-        "SELECT title, body_text FROM reports WHERE id = ?", (report_id,)
+        f"SELECT {_COLS} FROM reports WHERE id = ?", (report_id,)
     ).fetchone()
 
 
 def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
     """Delete whatever the index holds for ``report_id``, using the invariant."""
     pending = conn.execute(
-        f"SELECT indexed, title, body_text FROM {PENDING_TABLE} WHERE id = ?", (report_id,)
+        f"SELECT indexed, {_COLS} FROM {PENDING_TABLE} WHERE id = ?", (report_id,)
     ).fetchone()
     if pending is None:
         held = _current_row(conn, report_id)
@@ -248,27 +274,29 @@ def _unindex(conn: sqlite3.Connection, report_id: int) -> None:
 
 
 def _record(conn: sqlite3.Connection, report_id: int, held: tuple | None) -> None:
-    """Note that the index now holds ``held`` (title, body) or nothing (None) for the report."""
+    """Note that the index now holds ``held`` (title, body, attachments) or nothing (None)
+    for the report."""
     if _current_row(conn, report_id) == held:
         conn.execute(f"DELETE FROM {PENDING_TABLE} WHERE id = ?", (report_id,))
     else:
         indexed = 0 if held is None else 1
         conn.execute(
-            f"INSERT OR REPLACE INTO {PENDING_TABLE} VALUES (?, ?, ?, ?)",
-            (report_id, indexed, *(held or (None, None))),
+            f"INSERT OR REPLACE INTO {PENDING_TABLE} VALUES (?, ?, ?, ?, ?)",
+            (report_id, indexed, *(held or (None, None, None))),
         )
 
 
 def index_report(conn: sqlite3.Connection, report_id: int, title: str | None,
-                 body_text: str | None, *, body_tokens: str | None = None) -> None:
+                 body_text: str | None, attachments_text: str | None = None, *,
+                 body_tokens: str | None = None) -> None:
     """Insert or replace one report's index entry.
 
     Call it in the transaction that writes the report, before or after the write.
     ``body_tokens``: ``bigram_text(body_text)`` when already computed (by a clean worker).
     """
     _unindex(conn, report_id)
-    _fts_write(conn, None, report_id, title, body_text, body_tokens)
-    _record(conn, report_id, (title, body_text))
+    _fts_write(conn, None, report_id, title, body_text, attachments_text, body_tokens)
+    _record(conn, report_id, (title, body_text, attachments_text))
 
 
 def remove_report(conn: sqlite3.Connection, report_id: int) -> None:
@@ -292,11 +320,12 @@ def sync_index(conn: sqlite3.Connection) -> int:
     return len(ids)
 
 
-def _all_reports(conn: sqlite3.Connection) -> Iterable[tuple[int, str, str]]:
-    for report_id, title, body_text in conn.execute(
-        "SELECT id, title, body_text FROM reports ORDER BY id"
+def _all_reports(conn: sqlite3.Connection) -> Iterable[tuple[int, str, str, str]]:
+    for report_id, title, body_text, attachments_text in conn.execute(
+        f"SELECT id, {_COLS} FROM reports ORDER BY id"
     ):
-        yield report_id, bigram_text(title), bigram_text(body_text)
+        yield (report_id, bigram_text(title), bigram_text(body_text),
+               bigram_text(attachments_text))
 
 
 def rebuild_index(conn: sqlite3.Connection) -> int:
@@ -305,7 +334,7 @@ def rebuild_index(conn: sqlite3.Connection) -> int:
     conn.execute(f"DELETE FROM {PENDING_TABLE}")
     # Streams: reading reports while writing the FTS table is fine on one connection.
     conn.executemany(
-        f"INSERT INTO {FTS_TABLE} (rowid, title, body_text) VALUES (?, ?, ?)", _all_reports(conn)
+        f"INSERT INTO {FTS_TABLE} (rowid, {_COLS}) VALUES (?, ?, ?, ?)", _all_reports(conn)
     )
     conn.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
     return conn.execute("SELECT count(*) FROM reports").fetchone()[0]
