@@ -175,6 +175,12 @@ class _Reader:
             if record.length is None:
                 raise WarcError(self.name, self.offset, "the record has no Content-Length "
                                 "(its header is cut or damaged)")
+            declared = str(record.rec_headers.get_header("Content-Length") or "").strip()
+            if not declared.isdigit():
+                # warcio takes any line of five words for an ARC record header, and a
+                # length it cannot read for 0: a text file would pass for an empty archive
+                raise WarcError(self.name, self.offset, f"not a WARC or ARC record (length "
+                                f"{declared[:40]!r} is not a number)")
             if self.count >= self.skip:
                 yield record, self.offset
             self._finish(record)
