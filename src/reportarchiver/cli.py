@@ -275,6 +275,11 @@ def demo(config_path: Path | None, db_path: Path | None, verbose: bool) -> None:
         sys.exit(EXIT_FAILED)
 
 
+from ._cli_data import register  # noqa: E402 -- needs the helpers above
+
+register(cli)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="reportarchiver")
