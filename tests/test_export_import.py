@@ -81,6 +81,7 @@ def test_a_crawled_archive_exported_and_imported_has_the_same_reports(
     target = into(crawled, tmp_path)
     summary = run_import_warc(target, [exported])
     assert summary.status == "ok" and summary.errors == ()
+    assert summary.counters["unchanged"] == 0  # each report run once: pages 2, 3 with page 1
     assert reports(target.database) == reports(crawled.database)
     assert len(reports(target.database)) == 10  # the demo site's reports
 
@@ -155,6 +156,34 @@ def test_each_report_version_is_a_metadata_record_naming_its_pages(
             stitched["metadata"]["province"]) == stored
 
 
+def test_a_site_crawled_twice_comes_back_with_every_version(tmp_path: Path) -> None:
+    import shutil
+    import time
+
+    root = tmp_path / "site"
+    shutil.copytree(SITE_DIR, root)
+    with serve_site(root) as server:
+        config = site_config(server.base_url, tmp_path / "twice.db", recheck_days=0)
+        run_crawl(config)
+        second = int(time.time())
+        while int(time.time()) == second:  # the next crawl's captures a second later
+            time.sleep(0.05)
+        for page, old, new in (("db/4635.html", "积极应对", "积极妥善应对"),
+                               ("huabei/4647_2.html", "助餐点28个", "助餐点29个")):
+            path = root / "baogao" / page
+            path.write_bytes(revised(path.read_bytes(), old, new))
+        run_crawl(config)
+    warc = tmp_path / "twice.warc.gz"
+    export(config.database, warc)
+    target = into(config, tmp_path)
+    run_import_warc(target, [warc])
+    history = ("SELECT r.url, v.content_hash, v.page_versions IS NOT NULL FROM report_versions v "
+               "JOIN reports r ON r.id = v.report_id ORDER BY r.url, v.id")
+    assert rows(target.database, history) == rows(config.database, history)
+    assert len(rows(config.database, history)) == 12  # 10 reports, 2 of them changed
+    assert reports(target.database) == reports(config.database)
+
+
 # -- --site and --since ----------------------------------------------------------------------
 
 def two_sites(config: Config) -> Config:
@@ -193,9 +222,10 @@ def page_config(tmp_path: Path) -> Config:
     return replace(site_config(base, tmp_path / "example.db"), sites=(site,))
 
 
-def revised(body: bytes) -> bytes:
-    """The report with its budget figure corrected: a revision, not a replacement."""
-    return body.replace("积极应对".encode(), "积极妥善应对".encode(), 1)
+def revised(body: bytes, old: str = "积极应对", new: str = "积极妥善应对") -> bytes:
+    """The page with a few words changed: a revision, not a replacement."""
+    assert old.encode() in body
+    return body.replace(old.encode(), new.encode(), 1)
 
 
 def test_captures_of_one_url_become_versions_in_capture_order(tmp_path: Path) -> None:
@@ -217,6 +247,50 @@ def test_captures_of_one_url_become_versions_in_capture_order(tmp_path: Path) ->
                                     "SELECT first_seen, last_changed FROM reports")[0]
     assert (first_seen, last_changed) == ("2023-03-01T00:00:00+00:00",
                                           "2024-03-01T00:00:00+00:00")
+
+
+def two_page_report(when: str, second: bytes | None = None) -> list[CapturedResponse]:
+    base = "http://www.example.test/baogao/huabei/"
+    folder = SITE_DIR / "baogao" / "huabei"
+    pages = [CapturedResponse(base + "4647.html", when, 200, "OK", HTML,
+                              (folder / "4647.html").read_bytes())]
+    if second is not None:
+        pages.append(CapturedResponse(base + "4647_2.html", when, 200, "OK", HTML, second))
+    return pages
+
+
+def demo_pattern_config(tmp_path: Path) -> Config:
+    config = page_config(tmp_path)
+    return replace(config, sites=(replace(config.sites[0],
+                                          report_pattern=re.compile(DEMO_REPORT_PATTERN)),))
+
+
+def test_a_later_page_that_changed_alone_makes_a_version_of_its_report(tmp_path: Path) -> None:
+    page2 = (SITE_DIR / "baogao" / "huabei" / "4647_2.html").read_bytes()
+    warc = tmp_path / "page2-changed.warc.gz"
+    # what an export holds: page 1 once (unchanged), page 2 twice
+    write_warc(warc, [*two_page_report("2023-03-01T00:00:00+00:00", page2),
+                      *two_page_report("2024-03-01T00:00:00+00:00",
+                                       revised(page2, "助餐点28个", "助餐点29个"))[1:]])
+    config = demo_pattern_config(tmp_path)
+    summary = run_import_warc(config, [warc])
+    assert (summary.counters["new_reports"], summary.counters["changed_reports"]) == (1, 1)
+    versions = rows(config.database, "SELECT captured_at FROM report_versions ORDER BY id")
+    assert versions == [("2023-03-01T00:00:00+00:00",), ("2024-03-01T00:00:00+00:00",)]
+
+
+def test_a_report_captured_gone_later_is_marked_gone_since_that_capture(tmp_path: Path) -> None:
+    url = "http://www.example.test/zwgk/1.html"
+    warc = tmp_path / "gone.warc.gz"
+    write_warc(warc, [
+        CapturedResponse(url, "2023-03-01T00:00:00+00:00", 200, "OK", HTML, REPORT_4635),
+        CapturedResponse(url, "2024-03-01T00:00:00+00:00", 404, "Not Found", HTML,
+                         b"<h1>not found</h1>")])
+    config = page_config(tmp_path)
+    summary = run_import_warc(config, [warc])
+    assert summary.counters["gone"] == 1
+    assert rows(config.database, "SELECT live_status, gone_since, body_text != '' "
+                                 "FROM reports") == [("gone", "2024-03-01T00:00:00+00:00", 1)]
 
 
 def test_export_since_a_date_holds_what_was_captured_from_then_on(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import pytest
 from reportarchiver.errors import HTTPStatusError, OutOfScope, TooLargeError
 from reportarchiver.interchange import (
     ArchiveScan,
-    CaptureIndex,
     CapturedResponse,
+    CaptureIndex,
     WarcFetcher,
     write_warc,
 )

@@ -174,18 +174,32 @@ class _AtCaptureTime:
 
 
 def _to_import(found: _Scanned, sites: Sequence[SiteConfig], counters: Counters) -> list[_Work]:
-    """The page captures to run, oldest first. A later page of a report (``4633_2.html``) is
-    fetched with its page 1, as in a crawl; without its page 1 it is skipped."""
-    todo = []
-    for work in sorted(set(found.work), key=lambda w: (w.when, w.url)):
+    """The page captures to run, oldest first.
+
+    A later page of a report (``4633_2.html``) is fetched with its page 1, as in a crawl;
+    without its page 1 it is skipped. When no capture of page 1 would bring it (a later page
+    changed alone: an archive's export holds each distinct body once), page 1 is run again at
+    the later page's time, so that the report's version made of it is imported too.
+    """
+    todo = set()
+    for work in found.work:
         first = first_page_of(work.url)
         site = sites[work.site]
-        if first and (site.is_report(first[0]) or site.report_pattern is None):
-            if first[0] not in found.index:
-                counters.skipped += 1
-            continue
-        todo.append(work)
-    return todo
+        if not (first and (site.is_report(first[0]) or site.report_pattern is None)):
+            todo.add(work)
+        elif first[0] not in found.index:
+            counters.skipped += 1
+        elif not _brought_by_page_one(found.index, work.url, work.when, first[0]):
+            todo.add(_Work(work.when, first[0], work.site))
+    return sorted(todo, key=lambda w: (w.when, w.url))
+
+
+def _brought_by_page_one(index: CaptureIndex, url: str, when: int, page_one: str) -> bool:
+    """Whether the capture of ``url`` at ``when`` is the one served when the capture of
+    ``page_one`` nearest to it is imported."""
+    anchor = index.nearest(page_one, when)
+    served = index.nearest(url, epoch(anchor[1].fetched_at)) if anchor else None
+    return served is not None and epoch(served[1].fetched_at) == when
 
 
 async def import_warc(config: Config, archive: Archive, paths: Sequence[str | os.PathLike[str]],
