@@ -156,6 +156,16 @@ def test_import_warc_json_prints_the_summary_as_json(crawled: tuple[Path, str], 
     assert summary["new_reports"] == 10 and summary["records_per_second"] > 0
 
 
+def test_import_warc_verbose_prints_a_line_per_capture(crawled: tuple[Path, str],
+                                                       exported: Path, tmp_path: Path) -> None:
+    config = write_config(tmp_path, crawled[1])
+    result = CliRunner().invoke(cli, ["import", "warc", "--config", str(config), "-v",
+                                      str(exported)])
+    lines = result.stderr.splitlines()
+    assert len(lines) == 20  # 25 responses, of which 5 are later pages imported with page 1
+    assert all(line.startswith("done     http://127.0.0.1:") for line in lines)
+
+
 def test_a_damaged_file_is_one_error_line_with_its_offset_and_exit_1(
         crawled: tuple[Path, str], exported: Path, tmp_path: Path) -> None:
     config = write_config(tmp_path, crawled[1])
@@ -209,6 +219,12 @@ def test_list_of_a_site_and_as_json(db: str) -> None:
     rows = [json.loads(line) for line in invoke("list", "--db", db, "--site", "demo",
                                                 "--json").output.splitlines()]
     assert len(rows) == 10 and "body_text" not in rows[0] and rows[0]["site"] == "demo"
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "养老"], ["export", "jsonl"]])
+def test_a_site_with_no_reports_is_a_usage_error(db: str, command: list[str]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--db", db, "--site", "nosuch"])
+    assert result.exit_code == 2 and result.stderr.startswith("Error: no reports of a site ")
 
 
 def test_show_by_id_prints_metadata_pages_versions_and_text(db: str) -> None:

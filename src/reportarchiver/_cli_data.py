@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -180,22 +181,26 @@ def import_() -> None:
 @db_option
 @click.option("--site", "sites", multiple=True,
               help="Only this configured site's responses (repeatable; default: all sites).")
+@click.option("-v", "--verbose", is_flag=True, help="One line per capture imported.")
 @json_option
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_warc(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...],
-                as_json: bool, files: tuple[Path, ...]) -> None:
+                verbose: bool, as_json: bool, files: tuple[Path, ...]) -> None:
     """Archive the responses in WARC/ARC FILES that lie in the configured sites' scope, as a
     crawl would (cleaning, multi-page reports, metadata, versions), with no network.
 
     A URL captured several times is imported in capture order, each capture a version. A
     damaged file is imported up to the damage, then named with its offset (exit 1).
     """
+    from ._progress import LiveStatus
     from .interchange import run_import_warc
 
     config = _load(config_path, db_path)
+    status = LiveStatus(verbose=verbose)
     try:
-        summary = run_import_warc(config, files, site_names=list(sites) or None)
+        summary = run_import_warc(config, files, site_names=list(sites) or None,
+                                  progress=status)
     except ConfigError as exc:
         _fail(str(exc), EXIT_USAGE)
     except LockedError as exc:
@@ -204,8 +209,14 @@ def import_warc(config_path: Path | None, db_path: Path | None, sites: tuple[str
         _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
     except ReportArchiverError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{config.database}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:  # disk full, I/O error: the last commit group was rolled back
+        _fail(f"{config.database}: database error, the import stopped: {exc}")
     except KeyboardInterrupt:
         _fail("interrupted: what was imported so far is kept", 130)
+    finally:
+        status.close()
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json
                else summary.line())
     for line in summary.errors:
@@ -235,6 +246,7 @@ def list_(config_path: Path | None, db_path: Path | None, site: str | None,
     from .store._exports import list_reports
 
     with _existing(config_path, db_path) as archive, _writing("stdout"):
+        _check_site(archive, site)
         for row in list_reports(archive, site=site):
             if as_json:
                 click.echo(json.dumps(row, ensure_ascii=False))
@@ -306,6 +318,7 @@ def search(config_path: Path | None, db_path: Path | None, site: str | None, as_
 
     query = " ".join(words)
     with _existing(config_path, db_path) as archive:
+        _check_site(archive, site)
         total, rows = search_reports(archive, query, limit=limit, site=site)
     terms = search_terms(query)
     with _writing("stdout"):

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .._urls import canonicalize, first_page_of
+from .._urls import canonicalize, first_page_of, host_of
 from ..config import Config, SiteConfig
-from ..crawl import crawl_lock
+from ..crawl import ProgressFn, crawl_lock
 from ..crawl._session import Counters, Session
 from ..errors import ConfigError, InvalidURL
 from ..store import Archive, check_archive
@@ -203,14 +203,16 @@ def _brought_by_page_one(index: CaptureIndex, url: str, when: int, page_one: str
 
 
 async def import_warc(config: Config, archive: Archive, paths: Sequence[str | os.PathLike[str]],
-                      *, site_names: Sequence[str] | None = None) -> ImportSummary:
+                      *, site_names: Sequence[str] | None = None,
+                      progress: ProgressFn | None = None) -> ImportSummary:
     """Import the responses of WARC/ARC ``paths`` inside the sites' scope (all configured
     sites, or ``site_names``) into ``archive``, as a crawl would have stored them.
 
     The caller holds the crawl lock (:func:`run_import_warc` takes it). robots.txt is not
     consulted (the captures were made already) and pages are cleaned in this process. The
     run is recorded in ``crawl_runs`` (command ``import``); a damaged file is imported up to
-    the damage and named in ``errors`` (the run's status is then ``failed``).
+    the damage and named in ``errors`` (the run's status is then ``failed``). ``progress``
+    gets an event per capture, as from a crawl (``queued``: the captures left).
     """
     crawler = replace(config.crawler, respect_robots=False, clean_workers=0)
     config = replace(config, crawler=crawler)
@@ -232,9 +234,14 @@ async def import_warc(config: Config, archive: Archive, paths: Sequence[str | os
                     fetcher.at = work.when
                     site = sites[work.site]
                     kind = "report" if site.is_report(work.url) else "list"
-                    await session.process(work.url, site, kind)
+                    outcome = await session.process(work.url, site, kind)
                     done += 1
                     commit_if_due()
+                    if progress:
+                        progress({"url": outcome.url, "kind": outcome.kind,
+                                  "state": outcome.state, "detail": outcome.detail,
+                                  "host": host_of(outcome.url), **counters.as_dict(),
+                                  "in_flight": 0, "queued": len(todo) - done})
         status = "failed" if found.errors else "ok"
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
@@ -259,10 +266,12 @@ def import_sites(config: Config, site_names: Sequence[str] | None) -> list[SiteC
 
 
 def run_import_warc(config: Config, paths: Sequence[str | os.PathLike[str]], *,
-                    site_names: Sequence[str] | None = None) -> ImportSummary:
+                    site_names: Sequence[str] | None = None,
+                    progress: ProgressFn | None = None) -> ImportSummary:
     """:func:`import_warc` into ``config.database``, holding the crawl lock (a crawl and an
     import never write the same archive at once)."""
     import_sites(config, site_names)  # a ConfigError before anything is opened
     check_archive(Path(config.database))
     with crawl_lock(config.database), Archive(config.database) as archive:
-        return asyncio.run(import_warc(config, archive, paths, site_names=site_names))
+        return asyncio.run(import_warc(config, archive, paths, site_names=site_names,
+                                       progress=progress))
