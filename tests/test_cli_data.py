@@ -68,6 +68,13 @@ def test_export_warc_writes_the_file_and_says_what_it_wrote(db: str, tmp_path: P
     assert len(list(read_archive(out))) == 25
 
 
+def test_export_warc_to_a_dot_warc_name_is_uncompressed(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "all.warc"
+    invoke("export", "warc", "--db", db, str(out))
+    assert out.read_bytes().startswith(b"WARC/1.0\r\n")
+    assert len(list(read_archive(out))) == 25
+
+
 def test_export_warc_to_stdout_writes_the_warc_there(db: str) -> None:
     result = CliRunner().invoke(cli, ["export", "warc", "--db", db, "-"])
     assert result.exit_code == 0

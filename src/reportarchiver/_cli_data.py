@@ -111,7 +111,8 @@ def export() -> None:
 def export_warc(config_path: Path | None, db_path: Path | None, site: str | None,
                 since: str | None, out: str) -> None:
     """Write every stored page body as a WARC request/response pair, then a metadata record
-    per report version ('-': to stdout). Passes 'warcio check'; replays in pywb."""
+    per report version (JSON: metadata, text, page URLs). '-' writes to stdout; a name
+    ending in .warc is written uncompressed."""
     from .interchange import write_warc
     from .store._exports import page_captures, report_snapshots, snapshot
 
@@ -155,8 +156,8 @@ def _report_export(fmt: str) -> Callable[..., None]:
 _HELP = {
     "jsonl": "Write the reports as JSON Lines (one object a line, UTF-8) to OUT or stdout.",
     "csv": "Write the reports as CSV (UTF-8 with a BOM, for Excel) to OUT or stdout.",
-    "markdown": "Write one Markdown file per report into the folder OUT: YAML front matter of "
-                "its metadata, then its text.",
+    "markdown": "Write one Markdown file per report into FOLDER (created if needed): YAML "
+                "front matter of its metadata, then its text.",
 }
 for _fmt, _help in _HELP.items():
     _out = click.argument("out", required=_fmt == "markdown",
