@@ -3,6 +3,8 @@
 
     .venv/bin/python benchmarks/warc.py                # 512 MB of pages out, a 1 GB WARC in
     .venv/bin/python benchmarks/warc.py --mb 64 --export-mb 32   # a quick run
+    .venv/bin/python benchmarks/warc.py --skip-archive           # the file-level figures only
+    .venv/bin/python benchmarks/warc.py --archive-only           # the archive-level ones only
 
 Everything is generated here (nothing is downloaded) and cached under ``benchmarks/out/``
 (git-ignored; ``--fresh`` rebuilds): a pool of 400 report pages of 20-80 KB made from the
@@ -18,6 +20,16 @@ project's seed text, cycled under distinct URLs.
   warcio's ``ArchiveIterator`` reading every response's ``content_stream()`` (de-chunked
   and decoded by warcio: the ceiling), and the ``warcio index`` CLI (framing only, bodies
   skipped). Figure: response records per second.
+
+* **archive import**: the same file imported into an empty archive by ``run_import_warc``
+  (ours: scan, then every page through the crawl's own session: cleaning, metadata, search
+  index, versions) against the warcio loop above (reading only). Figure: records per second
+  (every WARC record, requests included, as ``import warc`` prints it) and responses per
+  second.
+* **archive export**: that archive written out by ``export warc``'s code (page versions as
+  request/response pairs, report versions as metadata records) against warcio's
+  ``WARCWriter`` writing the same rows' bodies as bare responses. Figure: MB of page
+  bodies per second.
 
 Each contender runs in a subprocess of its own, so that its peak RSS (VmHWM) is its own;
 CPU seconds of the timed part are given too, the figure to compare when other work shares the
@@ -249,6 +261,166 @@ def run_import(which: str, path: Path, total: int) -> dict[str, float]:
             "records": count, "body_mb": body_bytes / 1e6, **samples}
 
 
+# -- archive level -------------------------------------------------------------------------
+
+ARCHIVE = OUT / "bench-archive.db"
+SITE_PATTERN = r"/zwgk/\d+/\d+\.html$"
+
+
+class RssSampler:
+    """This process's RSS every 0.2 s in a thread: the figures at 10 % and 50 % of the run
+    show whether memory grows with the records read."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.samples: list[tuple[float, float]] = []
+        self.stop = threading.Event()
+        self.started = time.perf_counter()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.2):
+            self.samples.append((time.perf_counter() - self.started, rss_mb()))
+
+    def at(self, fraction: float, total: float) -> float:
+        self.stop.set()
+        self.thread.join()
+        when = [rss for elapsed, rss in self.samples if elapsed >= fraction * total]
+        return when[0] if when else float("nan")
+
+
+def run_archive_import(path: Path) -> dict[str, float]:
+    import re
+
+    from reportarchiver.config import Config, CrawlerConfig, SiteConfig
+    from reportarchiver.interchange import run_import_warc
+
+    for leftover in OUT.glob(ARCHIVE.name + "*"):
+        leftover.unlink()
+    site = SiteConfig("bench", ("http://www.example.test/",),
+                      (re.compile(r"^http://www\.example\.test/"),),
+                      report_pattern=re.compile(SITE_PATTERN))
+    config = Config(crawler=CrawlerConfig(), database=ARCHIVE, sites=(site,))
+    sampler = RssSampler()
+    start, cpu = time.perf_counter(), time.process_time()
+    summary = run_import_warc(config, [path])
+    seconds = time.perf_counter() - start
+    if summary.status != "ok" or summary.counters["errors"]:
+        raise SystemExit(f"import failed: {summary.line()}")
+    return {"seconds": seconds, "cpu": time.process_time() - cpu, "records": summary.records,
+            "responses": summary.in_scope, "reports": summary.counters["new_reports"],
+            "db_mb": ARCHIVE.stat().st_size / 1e6,
+            "rss_10pct_mb": sampler.at(0.1, seconds), "rss_50pct_mb": sampler.at(0.5, seconds)}
+
+
+def run_archive_export(which: str, path: Path) -> dict[str, float]:
+    import zlib
+
+    from reportarchiver.store import Archive
+
+    start, cpu = time.perf_counter(), time.process_time()
+    with Archive(ARCHIVE) as archive:
+        body_bytes = archive.query("SELECT sum(raw_size) FROM page_versions")[0][0]
+        if which.startswith("ours"):
+            from reportarchiver.interchange import write_warc
+            from reportarchiver.store._exports import page_captures, report_snapshots, snapshot
+
+            with snapshot(archive):
+                write_warc(path, page_captures(archive),
+                           report_snapshots(archive) if which == "ours" else ())
+        else:
+            from warcio.statusandheaders import StatusAndHeaders
+            from warcio.warcwriter import WARCWriter
+
+            with path.open("wb") as stream:
+                writer = WARCWriter(stream, gzip=True)
+                for target, raw, kind in archive._conn.execute(
+                        "SELECT url, raw, content_type FROM page_versions ORDER BY id"):
+                    body = zlib.decompress(raw)
+                    headers = [("Content-Type", kind or ""), ("Content-Length", str(len(body)))]
+                    writer.write_record(writer.create_warc_record(
+                        target, "response", payload=io.BytesIO(body), length=len(body),
+                        http_headers=StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1"),
+                        warc_headers_dict={"WARC-Date": "2023-01-02T03:04:05Z"}))
+    return {"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+            "body_mb": body_bytes / 1e6, "file_mb": path.stat().st_size / 1e6}
+
+
+def run_scan(path: Path) -> dict[str, float]:
+    """The import's first pass alone: every record framed, in-scope responses indexed."""
+    from reportarchiver.interchange import ArchiveScan, CaptureIndex
+
+    sampler = RssSampler()
+    start, cpu = time.perf_counter(), time.process_time()
+    index = CaptureIndex([str(path)])
+    scan = ArchiveScan(path)
+    for ref in scan:
+        index.add(ref.url, 0, ref)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "cpu": time.process_time() - cpu, "records": scan.records,
+            "captures": len(index), "rss_10pct_mb": sampler.at(0.1, seconds),
+            "rss_50pct_mb": sampler.at(0.5, seconds)}
+
+
+def source_file(mb: int, fresh: bool) -> tuple[Path, int]:
+    """The wget-like import file of ``mb`` MB (built once, cached) and its response count."""
+    source = OUT / f"import-{mb}mb.warc.gz"
+    if fresh or not source.exists() or not source.with_suffix(".json").exists():
+        print(f"\nbuilding {source.name} ...", flush=True)
+        build_import_file(source, mb)
+    return source, json.loads(source.with_suffix(".json").read_text())["responses"]
+
+
+def _rss(result: dict[str, float], peak: float) -> str:
+    return (f"{peak:7.0f}MB {result['rss_10pct_mb']:6.0f}MB {result['rss_50pct_mb']:6.0f}MB")
+
+
+def archive_figures(big: Path, archive_mb: int, fresh: bool) -> None:
+    """Import into an empty archive and export it again, against warcio reading and writing
+    the same data; the first pass alone on the big file (its memory is the index's)."""
+    scan, peak, cpu = child(["--child", "scan", "ours", str(big), "0"])
+    print(f"\nimport, first pass alone (scan and index) on {big.name}")
+    print(f"{'':30} {'seconds':>8} {'records/s':>9} {'rec/CPU-s':>9} "
+          f"{'peak RSS':>9} {'RSS@10%':>8} {'RSS@50%':>8}")
+    print(f"{'ArchiveScan + CaptureIndex':30} {scan['seconds']:8.1f} "
+          f"{scan['records'] / scan['seconds']:9.0f} {scan['records'] / cpu:9.0f} "
+          f"{_rss(scan, peak)}   ({int(scan['captures']):,} captures indexed)")
+
+    source, total = source_file(archive_mb, fresh)
+    ours, peak, cpu = child(["--child", "aimport", "ours", str(source), "0"])
+    peer, peer_peak, peer_cpu = child(["--child", "import", "warcio", str(source), str(total)])
+    print(f"\narchive import: {source.name} into an empty archive "
+          f"({int(ours['reports']):,} reports; archive {ours['db_mb']:.0f} MB)")
+    print(f"{'':30} {'seconds':>8} {'records/s':>9} {'resp./s':>8} {'resp/CPU-s':>10} "
+          f"{'peak RSS':>9} {'RSS@10%':>8} {'RSS@50%':>8} {'ours/peer':>9}")
+    mine = ours["responses"] / ours["seconds"]
+    theirs = peer["records"] / peer["seconds"]
+    print(f"{'import warc (ours, cleaning)':30} {ours['seconds']:8.1f} "
+          f"{ours['records'] / ours['seconds']:9.0f} {mine:8.0f} {ours['responses'] / cpu:10.0f} "
+          f"{_rss(ours, peak)} {mine / theirs:8.3f}x")
+    print(f"{'warcio loop (reading only)':30} {peer['seconds']:8.1f} {'':>9} {theirs:8.0f} "
+          f"{peer['records'] / peer_cpu:10.0f} {_rss(peer, peer_peak)}")
+
+    rows = []
+    for which, name in (("ours", "export warc (ours)"), ("ours-pages", "  its page records alone"),
+                        ("warcio", "warcio WARCWriter (peer)")):
+        result, peak, cpu = child(["--child", "aexport", which, "0"])
+        rows.append((name, result, peak, cpu))
+    peer_rate = rows[-1][1]["body_mb"] / rows[-1][1]["seconds"]
+    print(f"\narchive export: that archive, {rows[0][1]['body_mb']:.0f} MB of page bodies")
+    print(f"{'':30} {'seconds':>8} {'MB/s':>7} {'MB/CPU-s':>9} {'out MB':>7} {'peak RSS':>9}"
+          f" {'row/peer':>9}")
+    for name, result, peak, cpu in rows:
+        rate = result["body_mb"] / result["seconds"]
+        print(f"{name:30} {result['seconds']:8.1f} {rate:7.1f} "
+              f"{result['body_mb'] / cpu:9.1f} {result['file_mb']:7.0f} {peak:7.0f}MB "
+              f"{rate / peer_rate:8.2f}x")
+    for leftover in OUT.glob(ARCHIVE.name + "*"):
+        leftover.unlink()  # gigabytes: not worth keeping
+
+
 # -- the parent ----------------------------------------------------------------------------
 
 def child(args: list[str]) -> tuple[dict[str, float], float, float]:
@@ -300,6 +472,13 @@ def main() -> None:
     ap.add_argument("--mb", type=int, default=1024, help="size of the WARC to import (MB)")
     ap.add_argument("--export-mb", type=int, default=512, help="MB of page bodies to export")
     ap.add_argument("--fresh", action="store_true", help="rebuild the cached import file")
+    ap.add_argument("--archive-mb", type=int, default=128,
+                    help="size of the WARC imported into an archive (MB; the archive is "
+                         "about 17 times larger)")
+    ap.add_argument("--skip-archive", action="store_true",
+                    help="skip the archive-level import and export")
+    ap.add_argument("--archive-only", action="store_true",
+                    help="only the archive-level import and export")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -307,6 +486,13 @@ def main() -> None:
         path = OUT / f"export-{which}.warc.gz"
         if phase == "export":
             result = run_export(which, int(value), path)
+            path.unlink()
+        elif phase == "scan":
+            result = run_scan(Path(value))
+        elif phase == "aimport":
+            result = run_archive_import(Path(value))
+        elif phase == "aexport":
+            result = run_archive_export(which, path)
             path.unlink()
         else:
             result = run_import(which, Path(value), int(rest[0]))
@@ -318,6 +504,10 @@ def main() -> None:
 
     print(f"warcio {version('warcio')}, Python {sys.version.split()[0]}, "
           f"{os.cpu_count()} CPUs")
+    if args.archive_only:
+        archive_figures(source_file(args.mb, args.fresh)[0], args.archive_mb,
+                        args.fresh and args.archive_mb != args.mb)
+        return
     count = export_count(args.export_mb, pages())
     rows = []
     for which, name in (("ours", "write_warc (ours)"),
@@ -333,11 +523,7 @@ def main() -> None:
         print(f"{name:28} {result['seconds']:8.1f} {rate:7.1f} {result['body_mb'] / cpu:9.1f} "
               f"{result['file_mb']:7.0f} {peak:7.0f}MB {ours_rate / rate:8.2f}x")
 
-    source = OUT / f"import-{args.mb}mb.warc.gz"
-    if args.fresh or not source.exists() or not source.with_suffix(".json").exists():
-        print(f"\nbuilding {source.name} ...", flush=True)
-        build_import_file(source, args.mb)
-    total = json.loads(source.with_suffix(".json").read_text())["responses"]
+    source, total = source_file(args.mb, args.fresh)
     rows = []
     for which, name in (("ours", "read_archive (ours)"),
                         ("warcio", "warcio ArchiveIterator (ceil.)")):
@@ -356,6 +542,8 @@ def main() -> None:
         print(f"{name:30} {result['seconds']:8.1f} {rate:9.0f} {result['records'] / cpu:9.0f} "
               f"{size / result['seconds']:6.1f} {peak:7.0f}MB {at10:>8} {at50:>8} "
               f"{ours_rate / rate:8.2f}x")
+    if not args.skip_archive:
+        archive_figures(source, args.archive_mb, args.fresh and args.archive_mb != args.mb)
 
 
 if __name__ == "__main__":
