@@ -263,12 +263,19 @@ def test_search_finds_the_reports_with_every_word_and_shows_a_snippet(db: str) -
     assert "⟪养老⟫" in output
 
 
-def test_search_finds_what_export_query_finds(db: str) -> None:
+@pytest.mark.parametrize("words", [["预算"], ["养老", "医疗"], ["5"], ["不存在的词"]])
+def test_search_finds_exactly_the_reports_containing_every_word(db: str,
+                                                                 words: list[str]) -> None:
+    everything = [json.loads(line) for line in invoke("export", "jsonl", "--db", db).output
+                  .splitlines()]
+    expected = sorted(r["url"] for r in everything if all(
+        w in (r["title"] or "") + "\n" + (r["body_text"] or "") for w in words))
     hits = [json.loads(line)["url"] for line in
-            invoke("search", "--db", db, "--json", "-n", "50", "预算").output.splitlines()]
-    exported = [json.loads(line)["url"] for line in
-                invoke("export", "jsonl", "--db", db, "--query", "预算").output.splitlines()]
-    assert hits and sorted(hits) == sorted(exported)
+            invoke("search", "--db", db, "--json", "-n", "50", *words).output.splitlines()]
+    queried = [json.loads(line)["url"] for line in
+               invoke("export", "jsonl", "--db", db, "--query", " ".join(words)).output
+               .splitlines()]
+    assert sorted(hits) == sorted(queried) == expected
 
 
 def test_search_limit_cuts_the_list_and_says_so(db: str) -> None:
