@@ -132,11 +132,13 @@ def test_a_crawl_delay_beyond_the_cap_skips_the_host_and_says_why(tmp_path, http
     base = httpserver.url_for("").rstrip("/")
     config = site_config(base, tmp_path / "a.db", max_retry_after_seconds=60)
     with Archive(config.database) as archive:
-        run(config, archive)
-        messages = [r[0] for r in archive.query(
-            "SELECT message FROM fetch_errors WHERE kind = 'robots'")]
+        summary = run(config, archive)
+        rows = archive.query("SELECT url, message FROM fetch_errors WHERE kind = 'robots'")
     assert [r.path for r, _ in httpserver.log] == ["/robots.txt"]
-    assert len(messages) == 1 and "Crawl-delay 86400" in messages[0]
+    # robots.txt itself, and the start URL that could not be fetched: the site is down
+    assert sorted(url.removeprefix(base) for url, _ in rows) == ["/", "/robots.txt"]
+    assert all("Crawl-delay 86400" in message for _, message in rows)
+    assert summary.status == "failed" and summary.counters["errors"] == 1
 
 
 def test_max_pages_counts_failing_requests_too(tmp_path, httpserver) -> None:

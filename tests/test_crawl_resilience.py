@@ -527,3 +527,43 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes_the_crawl(tmp_path, expe
     with sqlite3.connect(tmp_path / "reports.db") as conn:
         assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == len(
             expected_site["reports"])
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
+                         ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_the_crawl_cleanly_with_its_counters_and_no_process_left(
+        tmp_path, signum, code):
+    """SIGTERM (systemd, timeout) is handled like Ctrl-C: one line, the run recorded as
+    interrupted with the counters of what it stored, the workers gone with the crawler."""
+    with serve_site() as server:
+        config = write_config(tmp_path / "config.toml", server.base_url, 0.05)
+        proc = start_crawl(config, server, requests=8)
+        children = descendants(proc.pid)
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=60)
+    left = [pid for pid in children if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert proc.returncode == code, err
+    assert err.strip().splitlines() == [
+        "Error: interrupted: the next crawl resumes where this one stopped"]
+    assert not left, f"{len(left)} of {len(children)} processes outlived the crawler"
+    with sqlite3.connect(tmp_path / "reports.db") as conn:
+        status, fetched, new = conn.execute(
+            "SELECT status, fetched, new_reports FROM crawl_runs").fetchone()
+        stored = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    assert status == "interrupted" and fetched > 0 and new == stored
+
+
+def test_a_crawl_that_ends_leaves_no_process_behind(tmp_path):
+    with serve_site() as server:
+        config = write_config(tmp_path / "config.toml", server.base_url, 0.0)
+        proc = start_crawl(config, server, requests=3)
+        seen: set[int] = set()
+        while proc.poll() is None:
+            seen |= descendants(proc.pid)
+            time.sleep(0.02)
+        _out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert seen, "the crawl cleaned pages in a worker process"
+    assert [pid for pid in seen if alive(pid)] == []

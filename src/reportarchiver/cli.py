@@ -20,7 +20,7 @@ import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import ConfigError, LockedError, ReportArchiverError, StoreError
+from .errors import ConfigError, Interrupted, LockedError, ReportArchiverError, StoreError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 75
 
@@ -50,13 +50,26 @@ def _archive(path: Path) -> Iterator[Any]:
         archive = Archive(path)
     except StoreError as exc:
         _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
-    with archive:
-        yield archive
+    try:
+        with archive:
+            yield archive
+    except sqlite3.DatabaseError as exc:  # a damaged file, a full disk: SQLite's own words
+        _fail(f"{path}: database error: {exc}")
+    except StoreError as exc:
+        _fail(str(exc))
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {one_line(message)}", err=True)
     sys.exit(code)
+
+
+def one_line(message: str, limit: int = 500) -> str:
+    """An error message as one printable line: a damaged file's bytes or a multi-line
+    report from SQLite must not flood a terminal or a cron mail."""
+    printable = "".join(c if c.isprintable() else " " for c in message.replace("\ufffd", "?"))
+    flat = " ".join(printable.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -99,6 +112,8 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _fail(str(exc), EXIT_LOCKED)
     except StoreError as exc:
         _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
+    except Interrupted as exc:
+        _fail(str(exc), 128 + exc.signum)
     except ReportArchiverError as exc:
         _fail(str(exc))
     except OSError as exc:

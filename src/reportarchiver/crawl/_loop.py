@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ import httpx
 
 from .._urls import canonicalize, first_page_of, host_of, listing_key, origin_of, trap_reason
 from ..config import Config, SiteConfig
-from ..errors import InvalidURL, ReportArchiverError
+from ..errors import Interrupted, InvalidURL, ReportArchiverError, StoreError
 from ..fetch import Fetcher
 from ..store import Archive, check_archive
 from ..store._frontier import TOO_DEEP
@@ -71,11 +72,23 @@ class _Loop:
     sites: dict[str, SiteConfig]
     limit: int
     progress: ProgressFn | None
+    run_id: int | None = None
     #: task -> (url, host, depth, site)
     in_flight: dict[asyncio.Task[PageOutcome], tuple[str, str, int, SiteConfig]] = field(
         default_factory=dict)
     busy_hosts: Counter[str] = field(default_factory=Counter)
     queued_at: tuple[float, int] = (float("-inf"), 0)
+    #: per site, its start URLs that failed this run; a site that fetched one is left out
+    failed_starts: dict[str, set[str]] = field(default_factory=dict)
+
+    def every_site_failed(self) -> bool:
+        """True when every site failed on each of its start URLs this run: a site that is
+        down (refused, robots.txt failing, redirect loops) is an error, not an empty
+        success. A site whose start URLs were not all tried (a resumed backlog) has not
+        failed."""
+        return all(
+            {canonicalize(u) for u in site.start_urls} <= self.failed_starts.get(name, set())
+            for name, site in self.sites.items())
 
     @property
     def archive(self) -> Archive:
@@ -101,7 +114,13 @@ class _Loop:
     async def _run(self) -> None:
         cfg = self.session.config.crawler
         names = list(self.sites)
-        with self.archive.grouped_commits(COMMIT_SECONDS) as commit_if_due:
+        counters = self.session.counters
+
+        def save_counters() -> None:
+            if self.run_id is not None:
+                self.archive.update_run(self.run_id, counters.as_dict())
+
+        with self.archive.grouped_commits(COMMIT_SECONDS, save_counters) as commit_if_due:
             while True:
                 if self.budget_left():
                     self._fill(names, cfg.concurrency, cfg.per_host_concurrency)
@@ -134,6 +153,8 @@ class _Loop:
 
     def _record(self, outcome: PageOutcome, site: SiteConfig, depth: int) -> None:
         """The outcome of one URL into the queue: its state, and its links one hop deeper."""
+        if outcome.state != "done" and self.session.is_start(outcome.url):
+            self.failed_starts.setdefault(site.name, set()).add(outcome.url)
         self._discover(site, outcome.links, depth, outcome.listing)
         self.archive.frontier.finish(outcome.url, outcome.state,
                                      outcome.detail if outcome.state != "done" else outcome.note,
@@ -211,10 +232,15 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
     sites = [config.site(n) for n in site_names] if site_names else list(config.sites)
     if not sites:
         raise ReportArchiverError("no sites configured: add a [[sites]] table to config.toml")
+    problem = archive.quick_check()
+    if problem != "ok":  # crawling into a damaged file would spread the damage
+        raise StoreError(f"{archive.path}: the archive fails SQLite's quick_check "
+                         f"({problem}); nothing was crawled. Restore a backup, or try "
+                         "`sqlite3 reports.db .recover`")
     limit = config.crawler.max_pages if max_pages is None else max_pages
     names = [s.name for s in sites]
     started = time.monotonic()
-    run_id = archive.start_run(command, os.getpid())
+    run_id = archive.start_run(command, os.getpid(), locked=True)
     counters, status = Counters(), "failed"
     analyzer = PageAnalyzer(config.crawler.clean_workers)
     try:
@@ -226,8 +252,9 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
                     for u in (canonicalize(s) for s in site.start_urls)])
             archive.frontier.prepare_run(names, config.crawler.recheck_days)
             await _queue_sitemaps(session, sites)
-            await _Loop(session, {s.name: s for s in sites}, limit, progress).run()
-        status = "ok"
+            loop = _Loop(session, {s.name: s for s in sites}, limit, progress, run_id)
+            await loop.run()
+        status = "failed" if loop.every_site_failed() else "ok"
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
         raise
@@ -276,5 +303,32 @@ def run_crawl(config: Config, *, site_names: list[str] | None = None,
         raise ReportArchiverError("no sites configured: add a [[sites]] table to config.toml")
     check_archive(config.database)  # a file that is no archive: refused before the lock file
     with crawl_lock(config.database), Archive(config.database) as archive:
-        return asyncio.run(crawl_locked(config, archive, site_names=site_names, max_pages=max_pages,
-                                 progress=progress, transport=transport, command=command))
+        return asyncio.run(_until_terminated(crawl_locked(
+            config, archive, site_names=site_names, max_pages=max_pages, progress=progress,
+            transport=transport, command=command)))
+
+
+async def _until_terminated(job: Coroutine[Any, Any, RunSummary]) -> RunSummary:
+    """Run ``job``; SIGTERM (systemd, ``timeout``, ``kill``) cancels it as Ctrl-C does, so
+    the run is recorded as interrupted and its workers stop: :class:`Interrupted`."""
+    task = asyncio.ensure_future(job)
+    loop = asyncio.get_running_loop()
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (NotImplementedError, RuntimeError):  # not the main thread, not Unix
+        return await task
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if terminated:  # (Ctrl-C cancels too, and ends as KeyboardInterrupt)
+            raise Interrupted(signal.SIGTERM) from None
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)

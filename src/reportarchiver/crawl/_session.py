@@ -8,11 +8,12 @@ URLs and records what :class:`PageOutcome` says.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .._pipeline import PageAnalysis, stitch
-from .._urls import host_of, listing_key, origin_of
+from .._urls import canonicalize, host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
 from ..errors import FetchError, HTTPStatusError, OutOfScope, PageError, RobotsDisallowed
@@ -93,6 +94,18 @@ class Session:
     analyze: PageAnalyzer = field(default_factory=PageAnalyzer)
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _starts: frozenset[str] | None = None
+
+    def is_start(self, url: str) -> bool:
+        """True for a configured start URL: its failure is the site's, always an error."""
+        if self._starts is None:
+            urls = set()
+            for site in self.config.sites:
+                for start in site.start_urls:
+                    with contextlib.suppress(PageError):
+                        urls.add(canonicalize(start))
+            self._starts = frozenset(urls)
+        return url in self._starts
 
     # -- one URL ------------------------------------------------------------------------------
 
@@ -112,13 +125,14 @@ class Session:
             return self._failed(url, kind, exc)
 
     def _failed(self, url: str, kind: str, exc: PageError) -> PageOutcome:
+        start = self.is_start(url)
         if (kind == "report" and isinstance(exc, HTTPStatusError) and exc.url == url
                 and exc.status in (404, 410)):
             note = f"HTTP {exc.status}: the page is gone, the archived report stays"
             if self.archive.mark_live(url, "gone", note):
                 self.counters.gone += 1
                 return PageOutcome(url, "done", kind, "gone", note=note)
-        if isinstance(exc, RobotsDisallowed) and exc.url == url:
+        if isinstance(exc, RobotsDisallowed) and exc.url == url and not start:
             self.counters.skipped += 1
             return PageOutcome(url, "skipped", kind, error=exc)
         if kind == "probe" and exc.status in (403, 404, 410):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import time
 import zlib
@@ -156,7 +157,8 @@ class Archive:
             raise
 
     @contextlib.contextmanager
-    def grouped_commits(self, seconds: float) -> Iterator[Callable[[], None]]:
+    def grouped_commits(self, seconds: float, before_commit: Callable[[], None] | None = None
+                        ) -> Iterator[Callable[[], None]]:
         """Group the writes of :meth:`atomic` blocks into one commit every ``seconds``; yields
         ``commit_if_due``, to call between blocks.
 
@@ -167,11 +169,16 @@ class Archive:
         synchronous stretch, hence in one group, and the next run redoes what was lost. A block
         that fails rolls the group back and makes every later block and ``commit_if_due``
         raise :class:`StoreError`. The caller must not await inside an :meth:`atomic` block.
+        ``before_commit`` writes into each group just before it is committed (a run's
+        counters, so that they always match the data committed with them).
         """
         self._grouped, self._group_broken = True, False
         due = time.monotonic() + seconds
 
         def commit() -> None:
+            if self._conn.in_transaction and before_commit is not None \
+                    and not self._group_broken:
+                before_commit()
             if self._conn.in_transaction:
                 try:
                     self._conn.execute("COMMIT")
@@ -213,21 +220,42 @@ class Archive:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def start_run(self, command: str, pid: int) -> int:
-        """Record a new crawl run; runs a killed process left 'running' become 'interrupted'."""
+    def start_run(self, command: str, pid: int, *, locked: bool = False) -> int:
+        """Record a new run. Runs left 'running' by a process that is gone become
+        'interrupted'; with ``locked`` (the caller holds the crawl lock, so no other crawl
+        runs) so do crawl runs whose pid was reused. Never a run that is still going (an
+        ``ingest`` beside a crawl leaves the crawl's row alone)."""
         with self.atomic():
-            self._conn.execute(
-                "UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
-            table = self._db["crawl_runs"]
-            table.insert({"started_at": utcnow(), "status": "running", "command": command,
-                          "pid": pid, "fetched": 0, "new_reports": 0, "changed_reports": 0,
-                          "unchanged": 0, "errors": 0, "skipped": 0})
-            return int(table.last_pk)
+            for run_id, run_pid, run_command in self._conn.execute(
+                    "SELECT id, pid, command FROM crawl_runs WHERE status = 'running'"
+                    ).fetchall():
+                if not _pid_alive(run_pid) or (locked and run_command != "ingest"):
+                    self._conn.execute("UPDATE crawl_runs SET status = 'interrupted' "
+                                       "WHERE id = ?", [run_id])
+            return self._insert("crawl_runs", {
+                "started_at": utcnow(), "status": "running", "command": command, "pid": pid,
+                "fetched": 0, "new_reports": 0, "changed_reports": 0, "unchanged": 0,
+                "errors": 0, "skipped": 0, "gone": 0, "kept": 0})
+
+    def update_run(self, run_id: int, counters: dict[str, Any]) -> None:
+        """Write a running run's counters (inside the commit group of the data they count,
+        so a run killed by -9 shows what it stored)."""
+        with self.atomic():
+            self._update("crawl_runs", run_id, counters)
 
     def finish_run(self, run_id: int, status: str, counters: dict[str, Any]) -> None:
+        """Record a run's end: its status (ok, failed, interrupted) and counters."""
         with self.atomic():
-            self._db["crawl_runs"].update(
-                run_id, {**counters, "status": status, "finished_at": utcnow()})
+            self._update("crawl_runs", run_id,
+                         {**counters, "status": status, "finished_at": utcnow()})
+
+    def quick_check(self) -> str:
+        """SQLite's ``PRAGMA quick_check``: "ok", or the first problems found."""
+        rows = [r[0] for r in self._conn.execute("PRAGMA quick_check(5)")]
+        if rows == ["ok"]:
+            return "ok"
+        found = " ".join(" ".join(rows).split()).replace("*** in database main *** ", "")
+        return found[:300]
 
     def recent_runs(self, limit: int = 20) -> list[dict[str, Any]]:
         return list(self._db.query(
@@ -516,3 +544,15 @@ def _stored(row: tuple[Any, ...] | None) -> StoredPage | None:
     raw = zlib.decompress(row[7]) if row[7] else b""
     return StoredPage(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5] or "",
                       json.loads(row[6] or "{}"), raw, row[8], row[9] or "")
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
