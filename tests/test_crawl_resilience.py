@@ -206,6 +206,10 @@ def test_kill_9_mid_crawl_then_resume_gives_the_same_archive(tmp_path):
                                   timeout=120)
             assert done.returncode == 0, done.stderr
             assert snapshot(work / "reports.db") == expected, f"loop {loop}"
+            with sqlite3.connect(work / "reports.db") as conn:
+                # the killed runs' counters were committed with what they stored
+                counted = conn.execute("SELECT sum(new_reports) FROM crawl_runs").fetchone()[0]
+            assert counted == len(expected), f"loop {loop}"
 
 
 @pytest.mark.slow
