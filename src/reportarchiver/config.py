@@ -98,6 +98,11 @@ class CrawlerConfig:
     max_redirects: int = _setting(
         10, "Redirects followed per request; every hop is checked against the site's scope "
         "and robots.txt and paced by its host's delay.", min=0, max=100)
+    max_listings_per_pattern: int = _setting(
+        200, "List pages per run whose URLs share one pattern (digits generalised, "
+        "/cal/2024-01-05 like /cal/2023-12-31): more are skipped for good, with the reason. "
+        "The guard against crawler traps such as endless calendars; pages of one listing "
+        "(index_2.html, ...) count once, report pages never.", min=1, max=1_000_000)
     max_report_pages: int = _setting(
         500, "Pages fetched for one multi-page report; a longer report is stored marked "
         "incomplete, with the reason (incomplete_reason).", min=1, max=100_000)

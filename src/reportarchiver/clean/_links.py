@@ -1,7 +1,8 @@
 """Links of a page: what the crawler follows, and the later pages of a multi-page report.
 
 In-article pagination is found without site configuration: links numbered on the report's own
-stem (``4633_2.html``), ``rel="next"`` and "下一页"/"next" links.
+stem (``4633_2.html``), ``rel="next"`` and "下一页"/"next" links, and the options of a
+``<select>`` pager (DedeCMS's "跳转到" box).
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def extract_links(html: str, url: str) -> PageLinks:
         rel = (node.attributes.get("rel") or "").lower()
         if "next" in rel.split() or _NEXT_TEXT.match(node.text(deep=True) or ""):
             nexts.setdefault(target)
+    for target in _pager_options(tree, base):
+        seen.setdefault(target)
+        nexts.setdefault(target)
     feeds: dict[str, None] = {}
     for node in tree.css("link[href]"):
         rel = (node.attributes.get("rel") or "").lower().split()
@@ -61,6 +65,23 @@ def extract_links(html: str, url: str) -> PageLinks:
         elif "alternate" in rel and ("rss" in kind or "atom" in kind):
             feeds.setdefault(target)
     return PageLinks(tuple(seen), tuple(nexts), tuple(feeds))
+
+
+def _pager_options(tree: LexborHTMLParser, base: str) -> list[str]:
+    """The pages of a ``<select>`` pager, in order: DedeCMS's default "跳转到" box
+    (``name="sldd"``) and any select that navigates with ``location`` on change lists every
+    page of the article as an option value, often with no plain link to the later pages."""
+    found: list[str] = []
+    for select in tree.css("select"):
+        attrs = select.attributes
+        navigates = "location" in (attrs.get("onchange") or "").lower()
+        if not navigates and (attrs.get("name") or "").lower() != "sldd":
+            continue
+        for option in select.css("option[value]"):
+            target = _resolve(option.attributes.get("value"), base)
+            if target is not None:
+                found.append(target)
+    return found
 
 
 def _resolve(href: str | None, base: str) -> str | None:

@@ -12,14 +12,23 @@ import asyncio
 import os
 import signal
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from .._urls import canonicalize, first_page_of, host_of, listing_key, origin_of, trap_reason
+from .._urls import (
+    canonicalize,
+    date_walk,
+    first_page_of,
+    host_of,
+    listing_key,
+    origin_of,
+    trap_reason,
+    url_pattern,
+)
 from ..config import Config, SiteConfig
 from ..errors import Interrupted, InvalidURL, ReportArchiverError, StoreError
 from ..fetch import Fetcher
@@ -28,6 +37,9 @@ from ..store._frontier import TOO_DEEP
 from ._lock import crawl_lock, holds_lock
 from ._session import Counters, PageOutcome, Session
 from ._workers import PageAnalyzer
+
+#: The reason recorded for a list URL beyond the per-pattern budget.
+TRAP_BUDGET = "over the per-pattern budget of list pages (a crawler trap?)"
 
 #: Writes of the crawl loop are committed in groups this often: a kill -9 loses at most this
 #: much work (redone by the next run), and each page no longer pays for four commits.
@@ -80,6 +92,9 @@ class _Loop:
     queued_at: tuple[float, int] = (float("-inf"), 0)
     #: per site, its start URLs that failed this run; a site that fetched one is left out
     failed_starts: dict[str, set[str]] = field(default_factory=dict)
+    #: per URL pattern, the listings (listing_key) read as list pages this run: the budget
+    #: against crawler traps counts these, so one listing's paging counts once
+    listings: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def every_site_failed(self) -> bool:
         """True when every site failed on each of its start URLs this run: a site that is
@@ -139,23 +154,47 @@ class _Loop:
         frontier = self.archive.frontier
         busy_urls = {entry[0] for entry in self.in_flight.values()}
         for host in frontier.queued_hosts():
-            room = min(per_host - self.busy_hosts[host], concurrency - len(self.in_flight))
-            if room <= 0:
-                continue
-            for url, site, kind, depth in frontier.next_for_host(host, names, busy_urls, room):
-                if not self.budget_left():
-                    return
-                config = self.sites[site]
-                task = asyncio.create_task(self.session.process(url, config, kind))
-                self.in_flight[task] = (url, host, depth, config)
-                self.busy_hosts[host] += 1
-                busy_urls.add(url)
+            skipped = True
+            while skipped:  # URLs skipped by the trap budget leave room for the next ones
+                skipped = False
+                room = min(per_host - self.busy_hosts[host], concurrency - len(self.in_flight))
+                if room <= 0:
+                    break
+                for url, site, kind, depth in frontier.next_for_host(host, names, busy_urls,
+                                                                     room):
+                    if not self.budget_left():
+                        return
+                    if kind == "list" and self._over_pattern_budget(url):
+                        skipped = True
+                        continue
+                    config = self.sites[site]
+                    task = asyncio.create_task(self.session.process(url, config, kind))
+                    self.in_flight[task] = (url, host, depth, config)
+                    self.busy_hosts[host] += 1
+                    busy_urls.add(url)
+
+    def _over_pattern_budget(self, url: str) -> bool:
+        """Skip a list URL (for good, with the reason) when its pattern already gave
+        ``max_listings_per_pattern`` listings this run: an endless calendar, a search form
+        with every query. Report pages never count, nor a listing's own paging."""
+        seen = self.listings[url_pattern(url)]
+        limit = self.session.config.crawler.max_listings_per_pattern
+        if len(seen) < limit or listing_key(url) in seen or self.session.is_start(url):
+            return False
+        self.archive.frontier.finish(url, "skipped", f"{TRAP_BUDGET} ({limit} listings "
+                                                     f"like {url_pattern(url)} this run)")
+        self.session.counters.skipped += 1
+        return True
 
     def _record(self, outcome: PageOutcome, site: SiteConfig, depth: int) -> None:
         """The outcome of one URL into the queue: its state, and its links one hop deeper."""
         if outcome.state != "done" and self.session.is_start(outcome.url):
             self.failed_starts.setdefault(site.name, set()).add(outcome.url)
-        self._discover(site, outcome.links, depth, outcome.listing)
+        is_list = outcome.kind in ("list", "probe") and outcome.outcome == "list"
+        if is_list:
+            self.listings[url_pattern(outcome.url)].add(listing_key(outcome.url))
+        self._discover(site, outcome.links, depth, outcome.listing,
+                       outcome.url if is_list else None)
         self.archive.frontier.finish(outcome.url, outcome.state,
                                      outcome.detail if outcome.state != "done" else outcome.note,
                                      kind=outcome.kind)
@@ -175,8 +214,11 @@ class _Loop:
         return max(0, self.queued_at[1] - len(self.in_flight))
 
     def _discover(self, site: SiteConfig, links: Iterable[str], depth: int,
-                  listing: str | None = None) -> None:
+                  listing: str | None = None, list_page: str | None = None) -> None:
         """Queue in-scope links one hop deeper; record traps and depth overflows as skipped.
+
+        ``list_page``: the list page the links come from; its links to the same page for
+        another date (a calendar's previous/next day) are not followed.
 
         ``listing``: the :func:`~reportarchiver._urls.listing_key` of the list page the links
         come from. Its other pages (``index_2.html`` … ``index_999.html``) stay at its depth:
@@ -194,6 +236,9 @@ class _Loop:
                 continue
             hop = depth if listing and listing_key(link) == listing else depth + 1
             reason = trap_reason(link)
+            if reason is None and list_page and not site.is_report(link) and date_walk(
+                    list_page, link):
+                reason = "date-walking link (a calendar's next or previous date)"
             if reason is None and hop > max_depth:
                 reason = f"{TOO_DEEP} {max_depth}"
             if reason:
