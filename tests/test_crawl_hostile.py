@@ -248,7 +248,7 @@ def test_a_report_paged_by_a_select_a_next_link_or_rel_next_is_stitched_whole(tm
     for page, name in enumerate(["4633.html", "4633_2.html", "4633_3.html"]):
         head = "<title>2023年政府工作报告</title>" + (pager(kind, page) if kind == "rel_next"
                                                  else "")
-        body = (f"<h1>2023年政府工作报告</h1><div class='content'>"
+        body = ("<h1>2023年政府工作报告</h1><div class='content'>"
                 + f"<p>{PAGER_TEXT[page]}</p>" * 3 + "</div>"
                 + (pager(kind, page) if kind != "rel_next" else ""))
         (folder / name).write_text(f"<html><head><meta charset='utf-8'>{head}</head><body>"
