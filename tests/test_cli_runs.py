@@ -70,20 +70,22 @@ def test_the_lock_file_is_never_followed_through_a_symlink(tmp_path):
     assert victim.read_text(encoding="utf-8") == "do not truncate me"
 
 
-def corrupt(db: Path) -> None:
-    """Scribble over the middle of the file: pages of tables and indexes, not the header."""
-    size = db.stat().st_size
+def corrupt(db: Path, table: str = "frontier") -> None:
+    """Scribble over the root page of ``table``'s b-tree: damage SQLite always sees."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?",
+                            [table]).fetchone()[0]
     with open(db, "r+b") as f:
-        f.seek(size // 2)
-        f.write(b"\xff" * 4096)
+        f.seek((root - 1) * page_size)
+        f.write(b"\xff" * page_size)
 
 
 def test_a_damaged_archive_is_reported_and_not_crawled(site, tmp_path):
     config = write_config(tmp_path, site.base_url)
     assert invoke("crawl", "--config", str(config)).exit_code == 0
     db = tmp_path / "archive" / "reports.db"
-    with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     corrupt(db)
     result = invoke("crawl", "--config", str(config))
     assert result.exit_code == 1
@@ -91,20 +93,29 @@ def test_a_damaged_archive_is_reported_and_not_crawled(site, tmp_path):
     assert line.startswith(f"Error: {db}") and ("quick_check" in line or "malformed" in line)
 
 
-def test_reextract_and_reindex_on_a_damaged_archive_are_one_line_each(site, tmp_path):
+@pytest.mark.parametrize(("table", "command"), [
+    ("reports", "reextract"), ("reports", "reindex"), ("crawl_runs", "runs")])
+def test_commands_on_a_damaged_archive_say_so_in_one_line(site, tmp_path, table, command):
+    config = write_config(tmp_path, site.base_url)
+    assert invoke("crawl", "--config", str(config)).exit_code == 0
+    corrupt(tmp_path / "archive" / "reports.db", table)
+    result = invoke(command, "--config", str(config))
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ") and "malformed" in lines[0]
+
+
+def test_reextract_goes_on_past_a_report_whose_stored_page_is_damaged(site, tmp_path):
     config = write_config(tmp_path, site.base_url)
     assert invoke("crawl", "--config", str(config)).exit_code == 0
     db = tmp_path / "archive" / "reports.db"
     with sqlite3.connect(db) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    corrupt(db)
-    for command in ("reextract", "reindex", "runs"):
-        result = invoke(command, "--config", str(config))
-        lines = result.output.strip().splitlines()
-        if result.exit_code == 0:  # the damage missed what this command reads
-            continue
-        assert result.exit_code == 1 and len(lines) == 1, (command, result.output)
-        assert lines[0].startswith("Error: "), (command, lines)
+        reports = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+        conn.execute("UPDATE page_versions SET raw = x'789c0000' WHERE id = "
+                     "(SELECT version_id FROM pages WHERE page_no = 1 LIMIT 1)")
+    result = invoke("reextract", "--config", str(config))
+    assert result.exit_code == 1
+    assert f"{reports - 1} unchanged" in result.output and "1 damaged" in result.output
 
 
 def test_the_archive_on_a_full_disk_reports_sqlites_own_error(site, tmp_path, monkeypatch):
@@ -125,3 +136,10 @@ def test_the_archive_on_a_full_disk_reports_sqlites_own_error(site, tmp_path, mo
     [line] = result.output.strip().splitlines()
     assert "full" in line and "cannot rollback" not in line
     assert os.path.exists(tmp_path / "archive" / "reports.db")
+
+
+def test_reextract_of_an_unknown_site_is_a_usage_error(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    assert invoke("crawl", "--config", str(config)).exit_code == 0
+    result = invoke("reextract", "--config", str(config), "--site", "nosuch")
+    assert result.exit_code == 2 and "no site named 'nosuch'" in result.output

@@ -195,8 +195,14 @@ def reextract(config_path: Path | None, db_path: Path | None, site: str | None) 
 
     config = _load(config_path, db_path)
     with _archive(config.database) as archive:
+        known = {s.name for s in config.sites} | set(archive.site_names())
+        if site and site not in known:
+            _fail(f"no site named {site!r} (known: {', '.join(sorted(known)) or 'none'})",
+                  EXIT_USAGE)
         counts = reextract_archive(archive, config, site=site)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+    if counts["damaged"]:
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command()

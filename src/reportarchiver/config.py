@@ -106,6 +106,11 @@ class CrawlerConfig:
     max_report_pages: int = _setting(
         500, "Pages fetched for one multi-page report; a longer report is stored marked "
         "incomplete, with the reason (incomplete_reason).", min=1, max=100_000)
+    max_attachments: int = _setting(
+        30, "Attachments (PDF, Word, Excel files a report links to) fetched per report.",
+        min=0, max=1000)
+    max_attachment_bytes: int = _setting(
+        50_000_000, "Size cap of one attachment, in bytes, enforced while streaming.", min=1)
     clean_workers: int = _setting(
         1, "Worker processes that clean pages while the crawler fetches and stores (cleaning "
         "is the CPU-heavy part; one worker uses a second core). 0 = clean in the crawling "

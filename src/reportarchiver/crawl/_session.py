@@ -9,21 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from .._pipeline import PageAnalysis, stitch
+from .._pipeline import PageAnalysis, read_attachment, stitch, with_attachments
 from .._urls import canonicalize, host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
+from ..documents import needs_javascript
 from ..errors import FetchError, HTTPStatusError, OutOfScope, PageError, RobotsDisallowed
 from ..fetch import Fetcher, RobotsRules, robots_rules
-from ..models import FetchResult, Page, Report
+from ..models import Attachment, FetchResult, Page, Report
 from ..store import Archive
 from ..store._archive import content_hash
 from ._judge import judge_revision, not_a_report
 from ._workers import PageAnalyzer
 
+#: The note recorded for a page that shows no text without JavaScript.
+NEEDS_JS = "needs JavaScript"
 #: Without a report_pattern, a page whose cleaned body is at least this long is a report.
 MIN_REPORT_CHARS = 500
 
@@ -40,6 +44,7 @@ class Counters:
     skipped: int = 0
     gone: int = 0  # archived reports whose page is gone (404/410) or no report any more
     kept: int = 0  # archived reports kept against a suspicious replacement
+    needs_js: int = 0  # report URLs whose page shows no text without JavaScript
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -186,8 +191,8 @@ class Session:
                 unchanged = await self._all_pages_unchanged(url, site, fetched)
                 if unchanged is not None:
                     return unchanged
-        pages, links, failed, more = await self._fetch_pages(url, result, site, fetched,
-                                                             analysis)
+        pages, links, failed, more, found = await self._fetch_pages(url, result, site, fetched,
+                                                                    analysis)
         stored = None
         if failed is not None:
             stored = self.archive.report(url)
@@ -198,6 +203,7 @@ class Session:
             more and failed is None) else ""
         report = stitch(url, site.name, pages, complete=failed is None and not capped,
                         incomplete_reason=capped)
+        report = with_attachments(report, await self._attachments(found))
         kept = self._keep_archived(report, stored if failed is not None else None)
         if kept is not None:
             return replace(kept, links=links)
@@ -217,17 +223,25 @@ class Session:
         url, meta = report.url, report.metadata
         stored = stored or self.archive.report(url)
         if stored is None:
-            why = not_a_report(report.text, meta.title)
+            first = report.pages[0]
+            why = not_a_report(report.text, meta.title, first.cleaned.problem)
             if not why:
                 return None
             self.archive.keep_pages(report)  # nothing archived to protect: just the raw pages
-            self.counters.skipped += 1
-            return PageOutcome(url, "done", "report", "not_a_report", meta.title,
-                               report.page_count, note=why)
+            outcome = "not_a_report"
+            if first.cleaned.source_kind == "html" and needs_javascript(first.fetch.body,
+                                                                        len(report.text)):
+                outcome, why = "needs_js", f"{NEEDS_JS}: the page shows no text without it"
+                self.counters.needs_js += 1
+            else:
+                self.counters.skipped += 1
+            return PageOutcome(url, "done", "report", outcome, meta.title, report.page_count,
+                               note=why)
         if stored["content_hash"] == content_hash(report.text):
             return None
         verdict = judge_revision(stored["title"] or "", stored["kind"] or "",
-                                 stored["body_text"] or "", meta.title, meta.kind, report.text)
+                                 stored["body_text"] or "", meta.title, meta.kind, report.text,
+                                 report.pages[0].cleaned.problem)
         if verdict.accept:
             return None
         self.archive.keep_report(report, verdict.status, verdict.reason)
@@ -260,29 +274,59 @@ class Session:
     async def _fetch_pages(self, url: str, first: FetchResult, site: SiteConfig,
                            fetched: dict[str, FetchResult],
                            first_analysis: PageAnalysis | None = None
-                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None, bool]:
+                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None, bool,
+                                      dict[str, tuple[str, str, str]]]:
         """The report's pages in order up to the first that fails (at most
-        ``max_report_pages``), its links, that failure, and whether pages were left over."""
+        ``max_report_pages``), its links, that failure, whether pages were left over, and
+        the attachments its pages link to."""
         analysis = first_analysis or await self.analyze(first, site.hints)
         pages = [_page(first, analysis, 1)]
+        found = {a[0]: a for a in analysis.links.attachments}
         known = dict((u, n) for n, u in report_page_links(analysis.links, url))
         done = {url}
         while True:
             pending = sorted((n, u) for u, n in known.items() if u not in done)
             if not pending:
-                return pages, analysis.links.links, None, False
+                return pages, analysis.links.links, None, False, found
             if len(pages) >= self.config.crawler.max_report_pages:
-                return pages, analysis.links.links, None, True
+                return pages, analysis.links.links, None, True, found
             number, page_url = pending[0]
             done.add(page_url)
             try:
                 result = fetched.get(page_url) or (await self.fetch_page(page_url, site))[0]
             except FetchError as exc:
-                return pages, analysis.links.links, exc, False
+                return pages, analysis.links.links, exc, False, found
             more = await self.analyze(result, site.hints)
             pages.append(_page(result, more, number))
+            for attachment in more.links.attachments:
+                found.setdefault(attachment[0], attachment)
             for n, u in report_page_links(more.links, url):
                 known.setdefault(u, n)
+
+    async def _attachments(self, found: dict[str, tuple[str, str, str]]
+                           ) -> tuple[Attachment, ...]:
+        """Fetch and read the files a report links to (at most ``max_attachments``), politely
+        (robots.txt, the host's delay) and capped at ``max_attachment_bytes``. One that fails
+        is recorded and left out: the report stands without it."""
+        cfg = self.config.crawler
+        read: list[Attachment] = []
+        for url, link_text, _kind in list(found.values())[:cfg.max_attachments]:
+            try:
+                await self.check_allowed(url)
+                stored = self.archive.stored_attachment(url)
+                result = await self.fetcher.get(
+                    url, etag=stored.fetch.etag if stored else "",
+                    last_modified=stored.fetch.last_modified if stored else "",
+                    check=self.check_allowed, max_bytes=cfg.max_attachment_bytes)
+                self.counters.fetched += 1
+                if result.status == 304 and stored is not None:
+                    read.append(replace(stored, link_text=link_text))
+                    continue
+                read.append(await self.analyze.run(
+                    url, functools.partial(read_attachment, url, link_text, result)))
+            except PageError as exc:
+                self.record(exc)
+        return tuple(read)
 
     # -- fetching -----------------------------------------------------------------------------
 

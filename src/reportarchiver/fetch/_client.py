@@ -124,14 +124,17 @@ class Fetcher:
         await self.client.aclose()
 
     async def get(self, url: str, *, etag: str = "", last_modified: str = "",
-                  accept_errors: bool = False, check: HopCheck | None = None) -> FetchResult:
+                  accept_errors: bool = False, check: HopCheck | None = None,
+                  max_bytes: int | None = None) -> FetchResult:
         """GET ``url`` with retries. A 304 is returned as a result (status 304, empty body).
 
         ``check`` is awaited with every redirect target before it is fetched (robots.txt and
         scope) and may raise a :class:`PageError`. Raises a :class:`PageError` after the last
         attempt, carrying the attempt count. With ``accept_errors`` a final 4xx/5xx response
-        is returned instead (robots.txt).
+        is returned instead (robots.txt). ``max_bytes``: the body's size cap, if not
+        ``max_response_bytes`` (attachments).
         """
+        cap = max_bytes or self.cfg.max_response_bytes
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
@@ -152,7 +155,7 @@ class Fetcher:
                 with attempt:
                     attempts += 1
                     last = attempts >= self.cfg.max_attempts
-                    return await self._follow(url, headers, accept_errors, last, check)
+                    return await self._follow(url, headers, accept_errors, last, check, cap)
         except _Retryable as exc:
             exc.error.attempts = attempts
             raise exc.error from None
@@ -162,13 +165,13 @@ class Fetcher:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _follow(self, url: str, headers: dict[str, str], accept_errors: bool,
-                      last: bool, check: HopCheck | None) -> FetchResult:
+                      last: bool, check: HopCheck | None, cap: int) -> FetchResult:
         """One attempt: the request and its redirects, each hop checked and paced."""
         started = time.monotonic()
         hop = url
         for hops in range(self.cfg.max_redirects + 1):
             # validators belong to the URL asked for, not to where it redirects
-            response, body = await self._request(hop, headers if hops == 0 else {})
+            response, body = await self._request(hop, headers if hops == 0 else {}, cap)
             location = response.extensions.get(_LOCATION)
             if response.status_code not in REDIRECT_STATUSES or location is None:
                 result = FetchResult(
@@ -187,7 +190,8 @@ class Fetcher:
                 await check(hop)
         raise HTTPStatusError(url, f"more than {self.cfg.max_redirects} redirects")
 
-    async def _request(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+    async def _request(self, url: str, headers: dict[str, str],
+                       cap: int) -> tuple[httpx.Response, bytes]:
         """Send one request through its host's slot; the response and its decoded body (empty
         for a redirect, whose body is never read)."""
         deadline = self.cfg.deadline_seconds
@@ -206,7 +210,7 @@ class Fetcher:
                     try:
                         if response.status_code in REDIRECT_STATUSES:
                             return response, b""
-                        return response, await self._read_capped(url, response)
+                        return response, await self._read_capped(url, response, cap)
                     finally:
                         await response.aclose()
             except TimeoutError:
@@ -234,8 +238,7 @@ class Fetcher:
             raise _Retryable(error)
         raise error
 
-    async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        cap = self.cfg.max_response_bytes
+    async def _read_capped(self, url: str, response: httpx.Response, cap: int) -> bytes:
         codings = _codings(url, response.headers.get("content-encoding", ""))
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap and not codings:

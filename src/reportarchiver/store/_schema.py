@@ -170,7 +170,8 @@ _M4 = """
             UNIQUE (report_id, url, sha256));
         CREATE INDEX attachments_url ON attachments (url);
         ALTER TABLE reports ADD COLUMN attachments_text TEXT;
-        ALTER TABLE reports ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'html'
+        ALTER TABLE reports ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'html';
+        ALTER TABLE crawl_runs ADD COLUMN needs_js INTEGER NOT NULL DEFAULT 0
 """
 
 
