@@ -169,7 +169,11 @@ def _expand_stdin(items: tuple[str, ...]) -> list[str]:
               help="text: the cleaned body; json: body plus metadata.")
 @config_option
 def extract(source: str, url: str, fmt: str, config_path: Path | None) -> None:
-    """Print the cleaned body of FILE, URL or '-' (HTML bytes on stdin) without storing."""
+    """Print the cleaned body of FILE, URL or '-' (bytes on stdin) without storing.
+
+    HTML pages, and PDF, DOCX, DOC, XLSX and XLS files (read for their text). Exits 1 when
+    the source has no text (an image, a scanned PDF), saying why.
+    """
     from .extract import ExtractError, extract_source
 
     config = _load(config_path, None)
@@ -178,11 +182,15 @@ def extract(source: str, url: str, fmt: str, config_path: Path | None) -> None:
     except ExtractError as exc:
         _fail(str(exc))
     if fmt == "text":
-        click.echo(cleaned.text)
-        return
-    record = {"url": page_url, "body_text": cleaned.text, **cleaned.metadata.as_dict(),
-              "encoding": cleaned.encoding, "char_count": len(cleaned.text)}
-    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        if cleaned.text:
+            click.echo(cleaned.text)
+    else:
+        record = {"url": page_url, "body_text": cleaned.text, **cleaned.metadata.as_dict(),
+                  "encoding": cleaned.encoding, "char_count": len(cleaned.text),
+                  "source_kind": cleaned.source_kind, "problem": cleaned.problem}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    if cleaned.problem and not cleaned.text:
+        _fail(f"{source}: {cleaned.problem}")
 
 
 @cli.command()

@@ -182,13 +182,14 @@ class Session:
         shorter part): the error is raised instead.
         """
         fetched: dict[str, FetchResult] = {}
+        files: dict[str, Attachment] = {}
         analysis = None
         if first is not None:
             result, analysis = first
         else:
             result, modified = await self.fetch_page(url, site)
             if not modified:
-                unchanged = await self._all_pages_unchanged(url, site, fetched)
+                unchanged = await self._all_pages_unchanged(url, site, fetched, files)
                 if unchanged is not None:
                     return unchanged
         pages, links, failed, more, found = await self._fetch_pages(url, result, site, fetched,
@@ -203,7 +204,7 @@ class Session:
             more and failed is None) else ""
         report = stitch(url, site.name, pages, complete=failed is None and not capped,
                         incomplete_reason=capped)
-        report = with_attachments(report, await self._attachments(found))
+        report = with_attachments(report, await self._attachments(found, files))
         kept = self._keep_archived(report, stored if failed is not None else None)
         if kept is not None:
             return replace(kept, links=links)
@@ -253,9 +254,11 @@ class Session:
                            stored["page_count"] or 0, note=verdict.reason)
 
     async def _all_pages_unchanged(self, url: str, site: SiteConfig,
-                                   fetched: dict[str, FetchResult]) -> PageOutcome | None:
-        """When page 1 was a 304: check the stored later pages the same way. Pages fetched
-        on the way are kept in ``fetched`` so that a changed report is not fetched twice."""
+                                   fetched: dict[str, FetchResult],
+                                   files: dict[str, Attachment]) -> PageOutcome | None:
+        """When page 1 was a 304: check the stored later pages and the attachments the same
+        way. What is fetched on the way is kept in ``fetched`` and ``files``, so that a
+        changed report is not fetched twice."""
         stored = self.archive.report(url)
         if stored is None or not stored["complete"]:
             return None  # an incomplete report is fetched whole again
@@ -264,6 +267,11 @@ class Session:
             result, modified = await self.fetch_page(page_url, site)
             fetched[page_url] = result
             changed = changed or modified
+        for old in self.archive.report_attachments(stored["id"]):
+            new = await self._attachment(old.url, old.link_text)
+            if new is not None:
+                files[old.url] = new
+                changed = changed or new.fetch.body != old.fetch.body
         if changed:
             return None
         self.archive.touch_report(url)
@@ -303,30 +311,37 @@ class Session:
             for n, u in report_page_links(more.links, url):
                 known.setdefault(u, n)
 
-    async def _attachments(self, found: dict[str, tuple[str, str, str]]
-                           ) -> tuple[Attachment, ...]:
-        """Fetch and read the files a report links to (at most ``max_attachments``), politely
-        (robots.txt, the host's delay) and capped at ``max_attachment_bytes``. One that fails
-        is recorded and left out: the report stands without it."""
-        cfg = self.config.crawler
-        read: list[Attachment] = []
-        for url, link_text, _kind in list(found.values())[:cfg.max_attachments]:
-            try:
-                await self.check_allowed(url)
-                stored = self.archive.stored_attachment(url)
-                result = await self.fetcher.get(
-                    url, etag=stored.fetch.etag if stored else "",
-                    last_modified=stored.fetch.last_modified if stored else "",
-                    check=self.check_allowed, max_bytes=cfg.max_attachment_bytes)
-                self.counters.fetched += 1
-                if result.status == 304 and stored is not None:
-                    read.append(replace(stored, link_text=link_text))
-                    continue
-                read.append(await self.analyze.run(
-                    url, functools.partial(read_attachment, url, link_text, result)))
-            except PageError as exc:
-                self.record(exc)
+    async def _attachments(self, found: dict[str, tuple[str, str, str]],
+                           files: dict[str, Attachment]) -> tuple[Attachment, ...]:
+        """The files a report links to (at most ``max_attachments``), fetched and read, or
+        taken from ``files`` (fetched while checking for changes). One that fails is
+        recorded and left out: the report stands without it."""
+        read = []
+        for url, link_text, _kind in list(found.values())[:self.config.crawler.max_attachments]:
+            item = files.get(url) or await self._attachment(url, link_text)
+            if item is not None:
+                read.append(replace(item, link_text=link_text))
         return tuple(read)
+
+    async def _attachment(self, url: str, link_text: str) -> Attachment | None:
+        """One attachment, politely (robots.txt, the host's delay), with a conditional GET
+        and capped at ``max_attachment_bytes``, read in a clean worker; None when it fails
+        (the failure is recorded)."""
+        try:
+            await self.check_allowed(url)
+            stored = self.archive.stored_attachment(url)
+            result = await self.fetcher.get(
+                url, etag=stored.fetch.etag if stored else "",
+                last_modified=stored.fetch.last_modified if stored else "",
+                check=self.check_allowed, max_bytes=self.config.crawler.max_attachment_bytes)
+            self.counters.fetched += 1
+            if result.status == 304 and stored is not None:
+                return stored
+            return await self.analyze.run(
+                url, functools.partial(read_attachment, url, link_text, result))
+        except PageError as exc:
+            self.record(exc)
+            return None
 
     # -- fetching -----------------------------------------------------------------------------
 
