@@ -143,3 +143,10 @@ def test_reextract_of_an_unknown_site_is_a_usage_error(site, tmp_path):
     assert invoke("crawl", "--config", str(config)).exit_code == 0
     result = invoke("reextract", "--config", str(config), "--site", "nosuch")
     assert result.exit_code == 2 and "no site named 'nosuch'" in result.output
+
+
+def test_crawl_without_a_config_file_exits_2_and_creates_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("crawl")
+    assert result.exit_code == 2 and "no sites to crawl" in result.output
+    assert list(tmp_path.iterdir()) == []

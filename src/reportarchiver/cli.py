@@ -99,6 +99,10 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
     from .crawl import run_crawl
 
     config = _load(config_path, db_path)
+    if not config.sites:
+        where = config_path or Path("config.toml")
+        why = "add a [[sites]] table" if where.exists() else "no such file"
+        _fail(f"{where}: no sites to crawl ({why}); nothing was created", EXIT_USAGE)
     try:
         for name in sites:
             config.site(name)

@@ -368,8 +368,27 @@ def _check_patterns(patterns: tuple[str, ...], key: str, where: str
     return tuple(_regex(p, key, where) for p in patterns)
 
 
+def _check_selector(selector: str, key: str, where: str) -> str:
+    if selector:
+        _check_selectors((selector,), key, where)
+    return selector
+
+
+def _check_selectors(selectors: tuple[str, ...], key: str, where: str) -> tuple[str, ...]:
+    from .clean import selector_error  # the cleaner's own parser judges its hints
+
+    for selector in selectors:
+        why = selector_error(selector)
+        if why:
+            raise ConfigError(key, f"not a CSS selector the cleaner can use: {selector!r} "
+                                   f"({why})", where)
+    return selectors
+
+
 _SITE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "name": _check_name,
+    "body_selector": _check_selector,
+    "drop_selectors": _check_selectors,
     "start_urls": _check_start_urls,
     "include": _check_patterns,
     "exclude": _check_patterns,
