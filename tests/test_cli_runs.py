@@ -150,3 +150,26 @@ def test_crawl_without_a_config_file_exits_2_and_creates_nothing(tmp_path, monke
     result = invoke("crawl")
     assert result.exit_code == 2 and "no sites to crawl" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_log_level_and_log_file_write_one_line_per_url(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    log = tmp_path / "crawl.log"
+    result = invoke("--log-level", "info", "--log-file", str(log), "crawl", "--config",
+                    str(config))
+    assert result.exit_code == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert any(" INFO reportarchiver.crawl._loop: done report " in line for line in lines)
+    assert len([line for line in lines if " done " in line]) >= 10
+
+
+def test_a_hint_that_matches_nothing_is_reported_once_per_site_and_run(site, tmp_path):
+    config = write_config(tmp_path, site.base_url, extra="")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + "body_selector = '#no-such-body'\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["crawl", "--config", str(config)])
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning:")]
+    assert result.exit_code == 0 and len(warnings) == 1
+    assert "'#no-such-body' matched nothing on" in warnings[0]
+    quiet = CliRunner().invoke(cli, ["crawl", "--config", str(config), "-q"])
+    assert quiet.output == ""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -74,8 +75,32 @@ def one_line(message: str, limit: int = 500) -> str:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportarchiver")
-def cli() -> None:
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"],
+                                               case_sensitive=False), default=None,
+              help="Log at this level (standard logging; INFO: one line per URL).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Append the log to this file (default: standard error).")
+def cli(log_level: str | None, log_file: Path | None) -> None:
     """Archive report web pages into SQLite, searchable with Datasette."""
+    if log_level or log_file:
+        _setup_logging((log_level or "INFO").upper(), log_file)
+
+
+def _setup_logging(level: str, path: Path | None) -> None:
+    """Standard logging for the reportarchiver loggers, to a file or standard error."""
+    try:
+        handler: logging.Handler = (logging.FileHandler(path, encoding="utf-8") if path
+                                    else logging.StreamHandler())
+    except OSError as exc:
+        _fail(f"{path}: cannot open the log file ({exc.strerror or exc})", EXIT_USAGE)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.set_name("reportarchiver-cli")
+    logger = logging.getLogger("reportarchiver")
+    for old in [h for h in logger.handlers if h.get_name() == "reportarchiver-cli"]:
+        logger.removeHandler(old)  # a second invocation in one process replaces it
+        old.close()
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 @cli.command()
@@ -131,6 +156,9 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
     if not quiet or summary.status != "ok" or summary.counters["errors"]:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json
                    else summary.line())
+    if not quiet and not as_json:
+        for warning in summary.warnings:
+            click.echo(f"warning: {one_line(warning)}", err=True)
     if summary.status != "ok":
         sys.exit(EXIT_FAILED)
 

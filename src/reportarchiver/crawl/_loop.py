@@ -9,6 +9,7 @@ killed run resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import time
@@ -38,6 +39,8 @@ from ._lock import crawl_lock, holds_lock
 from ._session import Counters, PageOutcome, Session
 from ._workers import PageAnalyzer
 
+logger = logging.getLogger(__name__)
+
 #: The reason recorded for a list URL beyond the per-pattern budget.
 TRAP_BUDGET = "over the per-pattern budget of list pages (a crawler trap?)"
 
@@ -60,12 +63,14 @@ class RunSummary:
     duration_seconds: float
     counters: dict[str, int]
     queued_left: int = 0
+    #: things a person should look at that are no errors: site hints that matched nothing
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as a flat JSON-ready dict (``crawl --json``)."""
         return {"run_id": self.run_id, "status": self.status, "command": self.command,
                 "duration_seconds": round(self.duration_seconds, 3), **self.counters,
-                "queued_left": self.queued_left}
+                "queued_left": self.queued_left, "warnings": list(self.warnings)}
 
     def line(self) -> str:
         """The one-line summary a crawl prints."""
@@ -188,6 +193,8 @@ class _Loop:
 
     def _record(self, outcome: PageOutcome, site: SiteConfig, depth: int) -> None:
         """The outcome of one URL into the queue: its state, and its links one hop deeper."""
+        logger.log(logging.WARNING if outcome.state == "failed" else logging.INFO,
+                   "%s %s %s: %s", outcome.state, outcome.kind, outcome.url, outcome.detail)
         if outcome.state != "done" and self.session.is_start(outcome.url):
             self.failed_starts.setdefault(site.name, set()).add(outcome.url)
         is_list = outcome.kind in ("list", "probe") and outcome.outcome == "list"
@@ -286,7 +293,7 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
     names = [s.name for s in sites]
     started = time.monotonic()
     run_id = archive.start_run(command, os.getpid(), locked=True)
-    counters, status = Counters(), "failed"
+    counters, status, warnings = Counters(), "failed", ()
     analyzer = PageAnalyzer(config.crawler.clean_workers)
     try:
         async with Fetcher(config.crawler, transport=transport) as fetcher:
@@ -300,6 +307,9 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
             loop = _Loop(session, {s.name: s for s in sites}, limit, progress, run_id)
             await loop.run()
         status = "failed" if loop.every_site_failed() else "ok"
+        warnings = tuple(session.warnings())
+        for warning in warnings:
+            logger.warning("%s", warning)
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
         raise
@@ -309,7 +319,7 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
         archive.finish_run(run_id, status, {**counters.as_dict(),
                                             "duration_seconds": round(duration, 3)})
     left = archive.frontier.queued_count(names)
-    return RunSummary(run_id, status, command, duration, counters.as_dict(), left)
+    return RunSummary(run_id, status, command, duration, counters.as_dict(), left, warnings)
 
 
 async def _queue_sitemaps(session: Session, sites: list[SiteConfig]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -100,6 +101,16 @@ class Session:
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _starts: frozenset[str] | None = None
+    #: (site, hint) -> report pages where the hint matched nothing, this run
+    hint_misses: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: site -> report pages cleaned this run (what the misses are out of)
+    report_pages: Counter[str] = field(default_factory=Counter)
+
+    def warnings(self) -> list[str]:
+        """One line per site hint that matched nothing on report pages this run."""
+        return [f"site {site}: the hint {hint!r} matched nothing on {misses} of "
+                f"{self.report_pages[site]} report pages (the generic cleaner was used)"
+                for (site, hint), misses in sorted(self.hint_misses.items())]
 
     def is_start(self, url: str) -> bool:
         """True for a configured start URL: its failure is the site's, always an error."""
@@ -202,6 +213,10 @@ class Session:
         limit = self.config.crawler.max_report_pages
         capped = f"more than max_report_pages = {limit} pages: stored the first {limit}" if (
             more and failed is None) else ""
+        for page in pages:
+            self.report_pages[site.name] += 1
+            for hint in page.cleaned.hint_misses:
+                self.hint_misses[site.name, hint] += 1
         report = stitch(url, site.name, pages, complete=failed is None and not capped,
                         incomplete_reason=capped)
         report = with_attachments(report, await self._attachments(found, files))
