@@ -3,6 +3,7 @@ holds through symlinks, a damaged archive is reported, never crawled as ok."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sqlite3
@@ -173,3 +174,21 @@ def test_a_hint_that_matches_nothing_is_reported_once_per_site_and_run(site, tmp
     assert "'#no-such-body' matched nothing on" in warnings[0]
     quiet = CliRunner().invoke(cli, ["crawl", "--config", str(config), "-q"])
     assert quiet.output == ""
+
+
+def test_a_dry_run_lists_what_would_be_fetched_and_touches_nothing(site, tmp_path):
+    config = write_config(tmp_path, site.base_url)
+    fresh = invoke("crawl", "--config", str(config), "--dry-run")
+    assert fresh.exit_code == 0 and f"list    sample {site.base_url}/" in fresh.output
+    assert not (tmp_path / "archive").exists()
+    assert invoke("crawl", "--config", str(config), "--max-pages", "5").exit_code == 0
+    db = tmp_path / "archive" / "reports.db"
+    before = db.read_bytes(), sqlite3.connect(db).execute(
+        "SELECT count(*) FROM frontier WHERE state = 'queued'").fetchone()
+    asked = len(site.requests)
+    planned = invoke("crawl", "--config", str(config), "--dry-run", "--json")
+    rows = [json.loads(line) for line in planned.output.splitlines()]
+    assert planned.exit_code == 0 and rows and all(r["site"] == "sample" for r in rows)
+    assert len(site.requests) == asked  # nothing fetched
+    assert (db.read_bytes(), sqlite3.connect(db).execute(
+        "SELECT count(*) FROM frontier WHERE state = 'queued'").fetchone()) == before

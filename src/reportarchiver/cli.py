@@ -113,8 +113,11 @@ def _setup_logging(level: str, path: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the summary only if a page failed or the run did (for cron mail).")
+@click.option("--dry-run", is_flag=True,
+              help="List what the run would fetch first; fetch and write nothing.")
 def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...],
-          max_pages: int | None, verbose: bool, as_json: bool, quiet: bool) -> None:
+          max_pages: int | None, verbose: bool, as_json: bool, quiet: bool,
+          dry_run: bool) -> None:
     """Crawl the configured sites: new and changed reports go into the archive.
 
     Quiet when not on a terminal (cron): one summary line, details with -v; nothing at all
@@ -133,6 +136,9 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
             config.site(name)
     except ConfigError as exc:
         _fail(str(exc), EXIT_USAGE)
+    if dry_run:
+        _dry_run(config, list(sites) or None, max_pages, as_json)
+        return
     status = LiveStatus(verbose=verbose)
     try:
         summary = run_crawl(config, site_names=list(sites) or None, max_pages=max_pages,
@@ -161,6 +167,22 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
             click.echo(f"warning: {one_line(warning)}", err=True)
     if summary.status != "ok":
         sys.exit(EXIT_FAILED)
+
+
+def _dry_run(config: Config, sites: list[str] | None, max_pages: int | None,
+             as_json: bool) -> None:
+    from .crawl import plan_crawl
+
+    try:
+        plan = plan_crawl(config, site_names=sites, max_pages=max_pages)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
+    for url, site, kind, depth in plan:
+        click.echo(json.dumps({"url": url, "site": site, "kind": kind, "depth": depth})
+                   if as_json else f"{kind:7} {site} {url}")
+    if not as_json:
+        click.echo(f"{len(plan)} URL(s) would be fetched first (dry run: nothing fetched or "
+                   "written)", err=True)
 
 
 @cli.command()

@@ -387,3 +387,23 @@ async def _until_terminated(job: Coroutine[Any, Any, RunSummary]) -> RunSummary:
         raise
     finally:
         loop.remove_signal_handler(signal.SIGTERM)
+
+
+def plan_crawl(config: Config, *, site_names: list[str] | None = None,
+               max_pages: int | None = None) -> list[tuple[str, str, str, int]]:
+    """What the next crawl would fetch first, ``(url, site, kind, depth)``, without fetching
+    or writing anything (``crawl --dry-run``): the queue as the run would prepare it. What
+    lies beyond needs the list pages fetched, so a new archive plans its start URLs only."""
+    sites = [config.site(n) for n in site_names] if site_names else list(config.sites)
+    limit = config.crawler.max_pages if max_pages is None else max_pages
+    starts = [(u, s.name, "report" if s.is_report(u) else "list", 0)
+              for s in sites for u in (canonicalize(x) for x in s.start_urls)]
+    check_archive(config.database)
+    if not config.database.exists():
+        return starts[:limit or None]
+    with Archive(config.database) as archive, archive.rolled_back():
+        for site in sites:
+            archive.frontier.add(site.name, [(u, k, d) for u, n, k, d in starts
+                                             if n == site.name])
+        archive.frontier.prepare_run([s.name for s in sites], config.crawler.recheck_days)
+        return archive.frontier.queued([s.name for s in sites], limit or None)

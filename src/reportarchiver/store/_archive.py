@@ -133,6 +133,16 @@ class Archive:
             raise
 
     @contextlib.contextmanager
+    def rolled_back(self) -> Iterator[None]:
+        """Everything written inside is undone at the end: for a dry run."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         """A transaction (a savepoint inside one). IMMEDIATE: the write lock is taken before
         the first read, so that no other process can commit between our read and our write,
