@@ -17,28 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportarchiver import browse
+from reportarchiver.errors import PageError
+from reportarchiver.models import Cleaned, FetchResult, Metadata, Page, Report
+from reportarchiver.store import Archive
 from reportarchiver.store import _search as search
-
-# The schema store.py writes (issue 2), reduced to what browsing reads.
-SCHEMA = """
-CREATE TABLE reports (id INTEGER PRIMARY KEY, url TEXT UNIQUE, site TEXT, title TEXT, kind TEXT,
-    province TEXT, city TEXT, county TEXT, report_date TEXT, year INTEGER, speaker TEXT,
-    meeting TEXT, published_at TEXT, source TEXT, language TEXT, body_text TEXT, body_html TEXT,
-    page_count INTEGER, char_count INTEGER, content_hash TEXT, complete INTEGER,
-    first_seen TEXT, last_changed TEXT, last_checked TEXT, attachments_text TEXT);
-CREATE TABLE report_versions (id INTEGER PRIMARY KEY, report_id INTEGER REFERENCES reports(id),
-    captured_at TEXT, content_hash TEXT, title TEXT, body_text TEXT, body_html TEXT);
-CREATE TABLE pages (id INTEGER PRIMARY KEY, url TEXT UNIQUE, report_id INTEGER, page_no INTEGER,
-    status INTEGER, fetched_at TEXT, final_url TEXT, content_type TEXT, encoding TEXT, etag TEXT,
-    last_modified TEXT, sha256 TEXT, raw BLOB, raw_size INTEGER);
-CREATE TABLE crawl_runs (id INTEGER PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT,
-    command TEXT, fetched INTEGER, new_reports INTEGER, changed_reports INTEGER,
-    unchanged INTEGER, errors INTEGER, skipped INTEGER, duration_seconds REAL);
-CREATE TABLE fetch_errors (id INTEGER PRIMARY KEY, url TEXT, run_id INTEGER, kind TEXT,
-    status INTEGER, message TEXT, attempts INTEGER, at TEXT);
-CREATE TABLE frontier (url TEXT PRIMARY KEY, site TEXT, depth INTEGER, kind TEXT, state TEXT,
-    next_attempt_at TEXT, attempts INTEGER, discovered_at TEXT, reason TEXT);
-"""
 
 HOSTILE_HTML = (
     "<p>第一段：养老服务体系建设。</p><script>window.pwned = 1; document.title = 'pwned'</script>"
@@ -55,38 +37,53 @@ REPORTS = [
     ("预算报告", "广东省", "广州市", 2021, "预算报告", ["医疗卫生支出。养老金按时足额发放。"]),
     ("Tax report 税", "广东省", "深圳市", 2022, "预算报告", ["最后一个字是税"]),
 ]
+FIRST_VERSION_OF_2 = ["就业优先。", "培养老师队伍。"]
+GONE_DETAIL = "HTTP 404: the page is gone, the archived report stays"
+SUSPECT_DETAIL = "text shrank to 10% of the archived 7 characters"
+INCOMPLETE_REASON = "the report has more than 100 pages: stopped at page 100"
+
+
+def report_url(n: int) -> str:
+    return f"http://demo.test/baogao/{n}.html"
+
+
+def make_report(n: int, paragraphs: list[str], html: str | None = None, *,
+                incomplete_reason: str = "") -> Report:
+    """Report ``n`` of :data:`REPORTS` (one page) with the given text, as the crawler makes it."""
+    title, province, city, year, kind, _ = REPORTS[n - 1]
+    text = "\n\n".join(paragraphs)
+    html = html if html is not None else "".join(f"<p>{p}</p>" for p in paragraphs)
+    meta = Metadata(title=title, kind=kind, province=province, city=city or "",
+                    report_date=f"{year}-0{n}-01", year=year, language="zh")
+    raw = f"<html><head><title>{title}</title></head><body>{html}</body></html>".encode()
+    fetch = FetchResult(url=report_url(n), final_url=report_url(n), status=200,
+                        headers={"content-type": "text/html; charset=utf-8"}, body=raw,
+                        fetched_at="2024-01-01T00:00:00+00:00")
+    page = Page(fetch, Cleaned(text, html, title, "utf-8", meta), page_no=1)
+    return Report(report_url(n), "demo", (page,), text, html, meta,
+                  complete=not incomplete_reason, incomplete_reason=incomplete_reason)
 
 
 def build_archive(path: Path) -> Path:
-    """An archive of five reports, a hostile body, two versions, a crawl run with errors."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.executescript(SCHEMA)
-    search.ensure_search_schema(conn)
-    for n, (title, province, city, year, kind, paras) in enumerate(REPORTS, start=1):
-        body = "\n\n".join(paras)
-        html = HOSTILE_HTML if n == 1 else "".join(f"<p>{p}</p>" for p in paras)
-        conn.execute(
-            "INSERT INTO reports (id, url, site, title, kind, province, city, report_date, year,"
-            " body_text, body_html, page_count, char_count, first_seen, last_changed,"
-            " last_checked) VALUES (?, ?, 'demo', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-            (n, f"http://demo.test/baogao/{n}.html", title, kind, province, city,
-             f"{year}-0{n}-01", year, body, html, len(body), "2024-01-01T00:00:00Z",
-             "2024-02-01T00:00:00Z" if n == 2 else "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z"))
-        search.index_report(conn, n, title, body)
-    conn.executemany(
-        "INSERT INTO report_versions (report_id, captured_at, title, body_text)"
-        " VALUES (2, ?, '大连市中山区人民政府工作报告', ?)",
-        [("2024-01-01T00:00:00Z", "就业优先。\n\n培养老师队伍。"),
-         ("2024-02-01T00:00:00Z", "就业优先，教育公平。\n\n培养老师队伍。")])
-    conn.execute("INSERT INTO crawl_runs (id, started_at, status, command, fetched, errors) "
-                 "VALUES (1, '2024-03-01', 'ok', 'crawl', 9, 1), "
-                 "(2, '2024-03-02', 'ok', 'crawl', 5, 1)")
-    conn.execute("INSERT INTO fetch_errors (url, run_id, kind, status, message) VALUES "
-                 "('http://demo.test/old', 1, 'http', 500, 'old failure'), "
-                 "('http://demo.test/gone', 2, 'http', 404, 'Not Found')")
-    conn.commit()
-    conn.close()
+    """An archive made by the store: five reports (one with a hostile body, one with two
+    versions, one gone, one whose page now serves a suspect replacement, one incomplete), two
+    crawl runs with errors."""
+    with Archive(path) as archive:
+        for n, (*_, paragraphs) in enumerate(REPORTS, start=1):
+            first = FIRST_VERSION_OF_2 if n == 2 else paragraphs
+            archive.save_report(
+                make_report(n, first, HOSTILE_HTML if n == 1 else None,
+                            incomplete_reason=INCOMPLETE_REASON if n == 3 else ""),
+                now="2024-01-01T00:00:00+00:00")
+        archive.save_report(make_report(2, REPORTS[1][5]), now="2024-02-01T00:00:00+00:00")
+        archive.mark_live(report_url(4), "gone", GONE_DETAIL, now="2026-12-01T00:00:00+00:00")
+        archive.keep_report(make_report(5, ["税"]), "suspect", SUSPECT_DETAIL,
+                            now="2025-06-01T00:00:00+00:00")
+        for errors in (["http://demo.test/old"], ["http://demo.test/gone"]):
+            run_id = archive.start_run("crawl", 1)
+            for url in errors:
+                archive.record_error(run_id, PageError(url, "Not Found", status=404))
+            archive.finish_run(run_id, "ok", {"fetched": 9, "errors": len(errors)})
     return path
 
 
@@ -116,13 +113,15 @@ def search_ids(ds: Datasette, query: str) -> set[int]:
 
 
 def like_ids(archive: Path, query: str) -> set[int]:
+    """The reports whose title, text or attachments' text contains every term (LIKE)."""
     conn = sqlite3.connect(archive)
     ids = {row[0] for row in conn.execute("SELECT id FROM reports")}
     for term in query.split():
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         ids &= {row[0] for row in conn.execute(
-            "SELECT id FROM reports WHERE body_text LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\'",
-            (pattern, pattern))}
+            "SELECT id FROM reports WHERE body_text LIKE :p ESCAPE '\\' OR title LIKE :p ESCAPE"
+            " '\\' OR attachments_text LIKE :p ESCAPE '\\'", {"p": pattern})}
+    conn.close()
     return ids
 
 
@@ -191,7 +190,16 @@ def test_search_query_ranks_title_hits_first_with_marked_snippets(ds):
     assert '<a href="/reports/reports/1">1</a>' in html
 
 
-def test_canned_queries_for_latest_region_changes_runs_and_failures(ds):
+def version_ids(archive: Path, report_id: int) -> list[int]:
+    """The ids of a report's versions, oldest first."""
+    conn = sqlite3.connect(archive)
+    ids = [row[0] for row in conn.execute(
+        "SELECT id FROM report_versions WHERE report_id = ? ORDER BY id", [report_id])]
+    conn.close()
+    return ids
+
+
+def test_canned_queries_for_latest_region_changes_runs_and_failures(ds, archive):
     assert [r["report_id"] for r in canned(ds, "latest_reports")][:2] == [3, 1]
     assert {r["report_id"] for r in canned(ds, "region_by_year", region="辽宁省", year="2023")
             } == {3}
@@ -199,7 +207,8 @@ def test_canned_queries_for_latest_region_changes_runs_and_failures(ds):
     assert [r["report_id"] for r in canned(ds, "recently_changed")] == [2]
     assert [r["id"] for r in canned(ds, "crawl_runs")] == [2, 1]
     assert [r["url"] for r in canned(ds, "last_run_failures")] == ["http://demo.test/gone"]
-    diff = canned(ds, "version_diff", old_version="1", new_version="2")[0]["diff"]
+    old, new = version_ids(archive, 2)
+    diff = canned(ds, "version_diff", old_version=str(old), new_version=str(new))[0]["diff"]
     assert "-就业优先。" in diff and "+就业优先，教育公平。" in diff
 
 
@@ -207,7 +216,7 @@ def test_the_report_page_shows_paragraphs_original_link_and_versions(ds):
     html = get(ds, "/reports/reports/2").text
     assert "<p>就业优先，教育公平。</p>" in html
     assert 'href="http://demo.test/baogao/2.html"' in html
-    assert "2024-01-01T00:00:00Z" in html and "what changed" in html
+    assert "2024-01-01T00:00:00+00:00" in html and "what changed" in html
 
 
 def test_a_hostile_stored_body_is_rendered_inert(ds):
@@ -294,8 +303,9 @@ def test_other_tables_keep_datasettes_row_page(ds):
     assert "ra-report" not in html and "crawl_runs: 1" in html
 
 
-def test_the_diff_page_says_so_when_two_versions_have_the_same_text(ds):
-    html = get(ds, "/-/reportarchiver/diff/reports/2?from=2&to=2").text
+def test_the_diff_page_says_so_when_two_versions_have_the_same_text(ds, archive):
+    new = version_ids(archive, 2)[-1]
+    html = get(ds, f"/-/reportarchiver/diff/reports/2?from={new}&to={new}").text
     assert "The two versions have the same text." in html
 
 
