@@ -94,8 +94,7 @@ def archive(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def ds(archive) -> Datasette:
-    datasette = Datasette([str(archive)], template_dir=str(browse.TEMPLATES_DIR),
-                          settings=browse.SETTINGS)
+    datasette = Datasette([str(archive)], settings=browse.SETTINGS)
     asyncio.run(datasette.invoke_startup())
     return datasette
 
@@ -205,7 +204,7 @@ def test_canned_queries_for_latest_region_changes_runs_and_failures(ds, archive)
             } == {3}
     assert {r["report_id"] for r in canned(ds, "region_by_year", region="大连市", year="")} == {2}
     assert [r["report_id"] for r in canned(ds, "recently_changed")] == [2]
-    assert [r["id"] for r in canned(ds, "crawl_runs")] == [2, 1]
+    assert [r["id"] for r in canned(ds, "recent_runs")] == [2, 1]
     assert [r["url"] for r in canned(ds, "last_run_failures")] == ["http://demo.test/gone"]
     old, new = version_ids(archive, 2)
     diff = canned(ds, "version_diff", old_version=str(old), new_version=str(new))[0]["diff"]
@@ -276,10 +275,10 @@ def test_the_archive_opens_in_stock_datasette_without_the_plugin(archive, tmp_pa
     assert result.stdout.split() == ["200", "5"]
 
 
-def test_datasette_args_serve_the_archive_writable_with_our_templates():
+def test_datasette_args_serve_the_archive_writable_leaving_templates_to_the_plugin():
     args = browse.datasette_args(Path("archive/reports.db"), port=9001)
     assert args[:3] == ["datasette", "serve", "archive/reports.db"]
-    assert "--immutable" not in args and str(browse.TEMPLATES_DIR) in args
+    assert "--immutable" not in args and "--template-dir" not in args
     assert args[args.index("--port") + 1] == "9001"
     assert browse.browse_command_line(Path("my archive.db")) == (
         "reportarchiver browse --db 'my archive.db'")
@@ -288,8 +287,19 @@ def test_datasette_args_serve_the_archive_writable_with_our_templates():
 def test_bundled_metadata_is_valid_json_with_every_canned_query():
     data = json.loads((Path(browse.__file__).parent / "metadata.json").read_text())
     assert set(data["database"]["queries"]) >= {
-        "search", "latest_reports", "region_by_year", "recently_changed", "crawl_runs",
+        "search", "latest_reports", "region_by_year", "recently_changed", "recent_runs",
         "last_run_failures", "version_diff"}
+
+
+def test_no_canned_query_hides_a_table_of_the_same_name(ds, archive):
+    conn = sqlite3.connect(archive)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    conn.close()
+    queries = set(json.loads((Path(browse.__file__).parent / "metadata.json").read_text())
+                  ["database"]["queries"])
+    assert "crawl_runs" in tables and not queries & tables
+    data = get(ds, "/reports/crawl_runs.json?_shape=array").json()
+    assert [row["id"] for row in data] == [2, 1] and "finished_at" in data[0]
 
 
 def test_column_descriptions_fold_away_so_the_search_box_comes_first(ds):

@@ -2,8 +2,10 @@
 
 The pieces: :mod:`.plugin` (loaded by Datasette through the ``datasette`` entry point) supplies
 the metadata, the Chinese-aware ``escape_fts``, snippets, the report page's data and the diff
-page; ``templates/`` holds the report page and the diff page. The database is served read-write
-(never ``--immutable``): a cron crawl writes to it (WAL) while people browse.
+page, and ``templates/`` (the report page and the diff page). Everything is in the plugin, so
+plain ``datasette reports.db`` shows the same pages; ``browse`` only adds settings. The
+database is served read-write (not ``--immutable``): a cron crawl writes to it (WAL) while
+people browse.
 """
 
 from __future__ import annotations
@@ -33,8 +35,7 @@ SETTINGS: dict[str, int | bool] = {
 
 def datasette_args(db_path: Path, port: int = 8001, host: str = "127.0.0.1") -> list[str]:
     """The ``datasette serve`` argv (starting with ``datasette``) that serves the archive."""
-    args = ["datasette", "serve", str(db_path), "--host", host, "--port", str(port),
-            "--template-dir", str(TEMPLATES_DIR)]
+    args = ["datasette", "serve", str(db_path), "--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value).lower()]
     return args

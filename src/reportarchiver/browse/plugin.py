@@ -15,9 +15,11 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.utils import urlsafe_components
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader
 from markupsafe import Markup
 
 from ..store import _search as search
+from . import TEMPLATES_DIR
 from ._snippet import MARK_START, highlight_html, make_snippet
 from .diff import unified_diff
 from .report_page import diff_view, report_context
@@ -81,6 +83,28 @@ def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Any) 
     conn.create_function("escape_fts", 1, escape_fts, deterministic=True)
     conn.create_function("reportarchiver_snippet", 2, sql_snippet, deterministic=True)
     conn.create_function("reportarchiver_diff", 2, unified_diff, deterministic=True)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Environment) -> None:
+    """Put our templates where Datasette puts a plugin's: after ``--template-dir``, before its
+    own defaults.
+
+    Datasette looks for ``templates/`` beside a plugin with ``importlib.resources.files()``,
+    which on Python 3.11 refuses a plugin that is a module and not a package (the entry point
+    names ``reportarchiver.browse.plugin``): plain ``datasette reports.db`` would then show
+    Datasette's row page and fail on the diff page. Where Datasette did find them (Python 3.12,
+    or the directory was given with ``--template-dir``), nothing changes.
+    """
+    ours = str(TEMPLATES_DIR)
+    loader = env.loader
+    paths = loader.loaders[0] if isinstance(loader, ChoiceLoader) and loader.loaders else None
+    if isinstance(paths, FileSystemLoader):
+        if ours not in paths.searchpath:
+            # the last search path is Datasette's own templates, which ours override
+            paths.searchpath.insert(max(0, len(paths.searchpath) - 1), ours)
+    elif loader is not None:  # a layout this Datasette version does not have: ours first
+        env.loader = ChoiceLoader([FileSystemLoader(ours), loader])
 
 
 @hookimpl

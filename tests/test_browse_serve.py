@@ -1,0 +1,109 @@
+"""Serving the archive: plain ``datasette`` shows what ``browse`` shows; bad requests and bad
+locations give a 404 page or one line, never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from reportarchiver import browse
+from test_browse import build_archive, free_port, version_ids
+
+DATASETTE = shutil.which("datasette", path=str(Path(sys.executable).parent))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("serve") / "reports.db")
+
+
+def in_process(archive: Path, **kwargs) -> Datasette:
+    datasette = Datasette([str(archive)], **kwargs)
+    asyncio.run(datasette.invoke_startup())
+    return datasette
+
+
+def get(ds: Datasette, path: str):
+    return asyncio.run(ds.client.get(path))
+
+
+def article(html: str) -> str:
+    """The report itself (the page minus Datasette's table of every column)."""
+    return html.split('<article class="ra-report">', 1)[1].split("</article>", 1)[0]
+
+
+def test_plain_datasette_shows_the_same_report_and_diff_pages_as_browse(archive):
+    plain, browsing = in_process(archive), in_process(archive, settings=browse.SETTINGS)
+    report = [get(ds, "/reports/reports/2") for ds in (plain, browsing)]
+    assert [r.status_code for r in report] == [200, 200]
+    assert article(report[0].text) == article(report[1].text)
+    assert "<p>就业优先，教育公平。</p>" in article(report[0].text)
+    diff = [get(ds, "/-/reportarchiver/diff/reports/2") for ds in (plain, browsing)]
+    assert [r.status_code for r in diff] == [200, 200]
+    assert diff[0].text == diff[1].text and '<span class="insert">，教育公平</span>' in diff[0].text
+
+
+def test_a_template_dir_of_the_users_own_still_comes_first(archive, tmp_path):
+    (tmp_path / "reportarchiver_diff.html").write_text("my own diff page", encoding="utf-8")
+    ds = in_process(archive, template_dir=str(tmp_path))
+    assert get(ds, "/-/reportarchiver/diff/reports/2").text == "my own diff page"
+    assert "ra-report" in get(ds, "/reports/reports/2").text
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Datasette exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def datasette_command(archive) -> Iterator[str]:
+    """``datasette serve reports.db`` exactly as a user types it: no settings, no templates."""
+    if DATASETTE is None:
+        pytest.skip("the datasette command is not installed beside this Python")
+    port = free_port()
+    process = subprocess.Popen([DATASETTE, "serve", str(archive), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/-/versions.json", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_the_datasette_command_serves_the_report_page_and_the_diff_page(
+    datasette_command, archive
+):
+    status, html = fetch(datasette_command + "/reports/reports/2")
+    assert status == 200 and "<p>就业优先，教育公平。</p>" in article(html)
+    old, new = version_ids(archive, 2)
+    status, html = fetch(f"{datasette_command}/-/reportarchiver/diff/reports/2"
+                         f"?from={old}&to={new}")
+    assert status == 200 and '<span class="insert">，教育公平</span>' in html
