@@ -107,3 +107,26 @@ def test_the_datasette_command_serves_the_report_page_and_the_diff_page(
     status, html = fetch(f"{datasette_command}/-/reportarchiver/diff/reports/2"
                          f"?from={old}&to={new}")
     assert status == 200 and '<span class="insert">，教育公平</span>' in html
+
+
+@pytest.mark.parametrize("path", [
+    "/-/reportarchiver/diff/reports/99999999999999999999999",
+    "/-/reportarchiver/diff/reports/9223372036854775808",
+    "/-/reportarchiver/diff/reports/4242",
+    "/-/reportarchiver/diff/reports/2?from=99999999999999999999999",
+    "/-/reportarchiver/diff/reports/2?to=4242",
+    "/-/reportarchiver/diff/reports/2?from=x",
+    "/-/reportarchiver/diff/reports/2?to=-1",
+    "/-/reportarchiver/diff/nosuchdb/2",
+    "/reports/reports/99999999999999999999999",
+])
+def test_an_id_out_of_range_is_a_404_page_not_a_server_error(archive, path):
+    response = get(in_process(archive), path)
+    assert response.status_code == 404
+    assert "<title>" in response.text and "Traceback" not in response.text
+
+
+def test_a_version_of_another_report_is_not_shown_as_this_reports(archive):
+    other = version_ids(archive, 1)[0]
+    assert get(in_process(archive), f"/-/reportarchiver/diff/reports/2?from={other}"
+               ).status_code == 404

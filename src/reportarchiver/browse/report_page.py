@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from datasette import Forbidden, NotFound, Response
+from datasette import NotFound, Response
 from markupsafe import Markup
 
 from .diff import diff_blocks
@@ -60,27 +60,58 @@ async def report_context(datasette: Any, database: str, pk: str) -> dict[str, An
     }
 
 
-def _version_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+#: SQLite's largest integer: a longer id in a URL names no row (and would overflow the query).
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_id(value: str | None) -> int | None:
+    """An id from a URL, or None when it is no id a row can have."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if number <= MAX_ROW_ID else None
+
+
+async def ensure_visible(datasette: Any, request: Any, database: str, *tables: str) -> Any:
+    """The database (404 when it is not served) after checking that the actor may see the
+    tables (403 otherwise)."""
+    if database not in datasette.databases:
+        raise NotFound("No such database")
+    await datasette.ensure_permissions(request.actor, [
+        *(("view-table", (database, table)) for table in tables),
+        ("view-database", database), "view-instance"])
+    return datasette.get_database(database)
+
+
+def _chosen(versions: list[dict[str, Any]], report_id: int, value: str | None,
+            default: dict[str, Any] | None) -> dict[str, Any] | None:
+    if value is None or value == "":
+        return default
+    by_id = {v["id"]: v for v in versions}
+    chosen = by_id.get(row_id(value))
+    if chosen is None:
+        raise NotFound(f"Report {report_id} has no version {value[:40]}")
+    return chosen
 
 
 async def diff_view(datasette: Any, request: Any) -> Response:
-    """``/-/reportarchiver/diff/<db>/<report>?from=<version>&to=<version>`` (default: last two)."""
+    """``/-/reportarchiver/diff/<db>/<report>?from=<version>&to=<version>`` (default: last two).
+
+    A report or version that does not exist is a 404 page, whatever the number looks like.
+    """
     database = request.url_vars["database"]
-    report_id = int(request.url_vars["report_id"])
-    if database not in datasette.databases:
-        raise NotFound("No such database")
-    if not await datasette.permission_allowed(
-        request.actor, "view-table", (database, "report_versions"), default=True
-    ):
-        raise Forbidden("You may not view report versions")
-    db = datasette.get_database(database)
+    db = await ensure_visible(datasette, request, database, "reports", "report_versions")
+    report_id = row_id(request.url_vars["report_id"])
+    if report_id is None or not await db.table_exists("report_versions") or not (
+            await _rows(db, "SELECT id FROM reports WHERE id = ?", [report_id])):
+        raise NotFound(f"No report {request.url_vars['report_id'][:40]}")
     versions = await _rows(db, "SELECT id, captured_at, title, body_text FROM report_versions"
                            " WHERE report_id = ? ORDER BY captured_at, id", [report_id])
-    by_id = {v["id"]: v for v in versions}
-    new = by_id.get(_version_id(request.args.get("to"))) or (versions[-1] if versions else None)
+    new = _chosen(versions, report_id, request.args.get("to"),
+                  versions[-1] if versions else None)
     older = [v for v in versions if new and v["id"] != new["id"]]
-    old = by_id.get(_version_id(request.args.get("from"))) or (older[-1] if older else None)
+    old = _chosen(versions, report_id, request.args.get("from"),
+                  older[-1] if older else None)
     blocks = diff_blocks(old["body_text"], new["body_text"]) if old and new else []
     context = {
         "database": database,
