@@ -347,7 +347,7 @@ def test_the_sanitizer_keeps_report_structure_and_closes_open_tags():
                      "</table></a></p>")
 
 
-def test_browsing_a_missing_database_fails_with_datasettes_message(tmp_path, capsys):
+def test_browsing_a_missing_database_is_one_error_line(tmp_path, capsys):
     assert browse.run_browse(tmp_path / "missing.db", port=free_port()) != 0
     assert "does not exist" in capsys.readouterr().err
 

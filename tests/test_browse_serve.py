@@ -4,14 +4,18 @@ locations give a 404 page or one line, never a traceback."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from datasette.app import Datasette
@@ -130,3 +134,81 @@ def test_a_version_of_another_report_is_not_shown_as_this_reports(archive):
     other = version_ids(archive, 1)[0]
     assert get(in_process(archive), f"/-/reportarchiver/diff/reports/2?from={other}"
                ).status_code == 404
+
+
+def ordinary_user() -> list[str]:
+    """A command prefix that runs a command without root's power to ignore file modes."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root, and setpriv (util-linux) is missing to drop root")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.fixture
+def read_only_archive() -> Iterator[Path]:
+    """An archive in a folder nobody may write to (outside pytest's private tmp folders, so
+    that an ordinary user can reach it)."""
+    folder = Path(tempfile.mkdtemp(prefix="reportarchiver-ro-"))
+    try:
+        path = build_archive(folder / "reports.db")
+        path.chmod(0o444)
+        folder.chmod(0o555)
+        yield path
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def reportarchiver_command() -> str:
+    command = shutil.which("reportarchiver", path=str(Path(sys.executable).parent))
+    if command is None:
+        pytest.skip("the reportarchiver command is not installed beside this Python")
+    return command
+
+
+def test_browse_serves_an_archive_on_a_read_only_location_as_a_snapshot(read_only_archive):
+    port = free_port()
+    process = subprocess.Popen(
+        [*ordinary_user(), reportarchiver_command(), "browse", "--db", str(read_only_archive),
+         "--port", str(port)], cwd=read_only_archive.parent,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base + "/-/versions.json", process)
+        status, html = fetch(base + "/reports/reports/2")
+        searched = fetch(base + "/reports/reports.json?_shape=array&_col=id&_search="
+                         + quote("养老"))
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert status == 200 and "<p>就业优先，教育公平。</p>" in article(html)
+    assert searched[0] == 200 and {row["id"] for row in json.loads(searched[1])} == {1, 2, 4}
+    assert f"Note: {read_only_archive} is on a read-only location" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_browse_of_an_archive_it_may_not_read_is_one_error_line(read_only_archive):
+    read_only_archive.parent.chmod(0o755)
+    read_only_archive.chmod(0o000)
+    result = subprocess.run(
+        [*ordinary_user(), reportarchiver_command(), "browse", "--db", str(read_only_archive),
+         "--port", str(free_port())], cwd="/", capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("Error: ") and str(read_only_archive) in last and "readable" in last
+
+
+def test_browse_of_a_file_that_is_no_database_is_one_error_line(tmp_path, capsys):
+    path = tmp_path / "reports.db"
+    path.write_bytes(b"not a database at all, but long enough to look like one" * 100)
+    assert browse.run_browse(path, port=free_port()) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"Error: {path}: cannot read the archive (file is not a database)"]
+
+
+def test_browse_of_something_that_is_no_file_is_one_error_line(tmp_path, capsys):
+    assert browse.run_browse(tmp_path, port=free_port()) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"Error: {tmp_path} does not exist or is not a file"]

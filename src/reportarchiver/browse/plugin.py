@@ -37,9 +37,12 @@ def _has_search_table(conn: sqlite3.Connection) -> bool:
     return conn.execute(sql, (search.FTS_TABLE,)).fetchone() is not None
 
 
-def _is_archive_file(path: str) -> bool:
+def _is_archive_file(path: str, mutable: bool) -> bool:
+    # the way Datasette opens it: an immutable database is one on a read-only location,
+    # where a plain read-only open of a WAL archive fails (it cannot create the -shm file)
+    mode = "mode=ro" if mutable else "immutable=1"
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{path}?{mode}", uri=True)
     except sqlite3.Error:
         return False
     try:
@@ -59,7 +62,7 @@ def archive_databases(datasette: Any) -> list[str]:
             continue
         key = (name, str(db.path))
         if key not in known:
-            known[key] = _is_archive_file(str(db.path))
+            known[key] = _is_archive_file(str(db.path), db.is_mutable)
         if known[key]:
             names.append(name)
     return names
