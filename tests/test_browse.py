@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,30 @@ FIRST_VERSION_OF_2 = ["就业优先。", "培养老师队伍。"]
 GONE_DETAIL = "HTTP 404: the page is gone, the archived report stays"
 SUSPECT_DETAIL = "text shrank to 10% of the archived 7 characters"
 INCOMPLETE_REASON = "the report has more than 100 pages: stopped at page 100"
+FIXTURES = Path(__file__).parent / "fixtures"
+BUDGET_TEXT = "二〇二三年预算执行情况。一般公共预算收入增长。" * 20
+# (report, url, file name, link text, kind, content type as served, fixture or bytes, text,
+#  pages, scanned, error, first fetched, last fetched)
+ATTACHMENTS = [
+    (1, "http://demo.test/files/budget.pdf", "2023年预算报告.pdf", "附件1：2023年预算报告",
+     "pdf", "application/pdf", FIXTURES / "documents/work_report.pdf", BUDGET_TEXT, 4, 0, None,
+     "2024-01-01T00:00:00+00:00", "2024-03-01T00:00:00+00:00"),
+    (1, "http://demo.test/files/budget.pdf", "2023年预算报告.pdf", "附件1：2023年预算报告",
+     "pdf", "application/pdf", b"%PDF-1.4 an earlier draft", "草稿", 1, 0, None,
+     "2023-12-01T00:00:00+00:00", "2023-12-01T00:00:00+00:00"),
+    (1, "http://demo.test/files/notice.pdf", "notice.pdf", "附件2：通知", "html", "application/pdf",
+     FIXTURES / "browse/attachment_that_is_html_with_script.html", None, None, 0,
+     "the file is an HTML page, not a document", "2024-01-01T00:00:00+00:00",
+     "2024-01-01T00:00:00+00:00"),
+    (1, "http://demo.test/files/form.pdf", "form.pdf", "附件3：表格", "pdf", "text/html",
+     FIXTURES / "browse/pdf_with_javascript.pdf", "", 1, 0, None, "2024-01-01T00:00:00+00:00",
+     "2024-01-01T00:00:00+00:00"),
+    (1, "http://demo.test/files/scan.pdf", "scan.pdf", "附件4：扫描件", "pdf", "application/pdf",
+     FIXTURES / "documents/scanned_work_report.pdf", None, 1, 1, None,
+     "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00"),
+    (4, "http://demo.test/files/missing.xls", None, "附件：预算表", "xls", None, None, None, None,
+     0, "HTTP 404", "2024-01-01T00:00:00+00:00", "2024-01-01T00:00:00+00:00"),
+]
 
 
 def report_url(n: int) -> str:
@@ -48,7 +74,8 @@ def report_url(n: int) -> str:
 
 
 def make_report(n: int, paragraphs: list[str], html: str | None = None, *,
-                incomplete_reason: str = "") -> Report:
+                incomplete_reason: str = "", fetched_at: str = "2024-01-01T00:00:00+00:00"
+                ) -> Report:
     """Report ``n`` of :data:`REPORTS` (one page) with the given text, as the crawler makes it."""
     title, province, city, year, kind, _ = REPORTS[n - 1]
     text = "\n\n".join(paragraphs)
@@ -58,7 +85,7 @@ def make_report(n: int, paragraphs: list[str], html: str | None = None, *,
     raw = f"<html><head><title>{title}</title></head><body>{html}</body></html>".encode()
     fetch = FetchResult(url=report_url(n), final_url=report_url(n), status=200,
                         headers={"content-type": "text/html; charset=utf-8"}, body=raw,
-                        fetched_at="2024-01-01T00:00:00+00:00")
+                        fetched_at=fetched_at)
     page = Page(fetch, Cleaned(text, html, title, "utf-8", meta), page_no=1)
     return Report(report_url(n), "demo", (page,), text, html, meta,
                   complete=not incomplete_reason, incomplete_reason=incomplete_reason)
@@ -75,16 +102,39 @@ def build_archive(path: Path) -> Path:
                 make_report(n, first, HOSTILE_HTML if n == 1 else None,
                             incomplete_reason=INCOMPLETE_REASON if n == 3 else ""),
                 now="2024-01-01T00:00:00+00:00")
-        archive.save_report(make_report(2, REPORTS[1][5]), now="2024-02-01T00:00:00+00:00")
+        archive.save_report(make_report(2, REPORTS[1][5], fetched_at="2024-02-01T00:00:00+00:00"),
+                            now="2024-02-01T00:00:00+00:00")
         archive.mark_live(report_url(4), "gone", GONE_DETAIL, now="2026-12-01T00:00:00+00:00")
-        archive.keep_report(make_report(5, ["税"]), "suspect", SUSPECT_DETAIL,
-                            now="2025-06-01T00:00:00+00:00")
+        archive.keep_report(make_report(5, ["税"], fetched_at="2025-06-01T00:00:00+00:00"),
+                            "suspect", SUSPECT_DETAIL, now="2025-06-01T00:00:00+00:00")
         for errors in (["http://demo.test/old"], ["http://demo.test/gone"]):
             run_id = archive.start_run("crawl", 1)
             for url in errors:
                 archive.record_error(run_id, PageError(url, "Not Found", status=404))
             archive.finish_run(run_id, "ok", {"fetched": 9, "errors": len(errors)})
+    add_attachments(path)
+    with Archive(path) as archive:
+        archive.reindex()  # the attachments' text was written behind the index's back
     return path
+
+
+def add_attachments(path: Path) -> None:
+    """The rows a crawl writes for a report's attachments (the store has no writer yet)."""
+    conn = sqlite3.connect(path)
+    for (report_id, url, filename, link_text, kind, content_type, source, text, pages, scanned,
+         error, first, last) in ATTACHMENTS:
+        body = source.read_bytes() if isinstance(source, Path) else source
+        conn.execute(
+            "INSERT INTO attachments (report_id, url, sha256, link_text, filename, kind, "
+            "content_type, size, raw, text, page_count, scanned, truncated, error, "
+            "first_fetched, last_fetched, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0,"
+            " ?, ?, ?, ?)",
+            (report_id, url, hashlib.sha256(body or b"").hexdigest(), link_text, filename, kind,
+             content_type, len(body) if body else None, zlib.compress(body) if body else None,
+             text, pages, scanned, error, first, last, 404 if error == "HTTP 404" else 200))
+    conn.execute("UPDATE reports SET attachments_text = ? WHERE id = 1", (BUDGET_TEXT,))
+    conn.commit()
+    conn.close()
 
 
 @pytest.fixture(scope="module")
