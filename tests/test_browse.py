@@ -203,23 +203,29 @@ def test_the_table_page_has_a_search_box_and_sorts_by_report_date(ds):
                                                       reverse=True)
 
 
-def test_default_facets_are_kind_province_city_year_and_site(ds):
+def test_default_facets_are_kind_province_city_year_site_and_live_status(ds):
     data = get(ds, "/reports/reports.json?_search=养老").json()
     facets = data["facet_results"]
-    assert set(facets) == {"kind", "province", "city", "year", "site"}
+    assert set(facets) == {"kind", "province", "city", "year", "site", "live_status"}
     kinds = {r["value"]: r["count"] for r in facets["kind"]["results"]}
     assert kinds == {"政府工作报告": 2, "预算报告": 1}  # 培养老师 contains 养老, as in LIKE
+    live = {r["value"]: r["count"] for r in facets["live_status"]["results"]}
+    assert live == {"live": 2, "gone": 1}
 
 
 def test_metadata_titles_describe_the_archive_and_hide_the_crawl_queue(ds):
     data = get(ds, "/reports.json").json()
     tables = {t["name"]: t for t in data["tables"]}
-    assert tables["frontier"]["hidden"] and tables["reports_fts_pending"]["hidden"]
-    assert not tables["reports"]["hidden"]
+    hidden = {name for name, table in tables.items() if table["hidden"]}
+    assert {"frontier", "reports_fts_pending", "reports_fts_version"} <= hidden
+    assert not hidden & {"reports", "report_versions", "pages", "page_versions", "attachments",
+                         "crawl_runs", "fetch_errors"}
     html = get(ds, "/reports/reports").text
     assert "<h1" in html and "Type words into the search box" in html
     assert "<dd>Cleaned text; paragraphs separated by blank lines</dd>" in html
+    assert "<dt>live_status</dt><dd>What the site serves now: live (this report), gone" in html
     assert "Apache-2.0" in html
+    assert "<h1>Attachments</h1>" in get(ds, "/reports/attachments").text
 
 
 def canned(ds: Datasette, name: str, **params: str) -> list[dict]:
@@ -254,6 +260,9 @@ def test_canned_queries_for_latest_region_changes_runs_and_failures(ds, archive)
             } == {3}
     assert {r["report_id"] for r in canned(ds, "region_by_year", region="大连市", year="")} == {2}
     assert [r["report_id"] for r in canned(ds, "recently_changed")] == [2]
+    gone = canned(ds, "gone_or_changed")
+    assert [(r["report_id"], r["live_status"]) for r in gone] == [(4, "gone"), (5, "suspect")]
+    assert gone[0]["live_detail"] == GONE_DETAIL
     assert [r["id"] for r in canned(ds, "recent_runs")] == [2, 1]
     assert [r["url"] for r in canned(ds, "last_run_failures")] == ["http://demo.test/gone"]
     old, new = version_ids(archive, 2)
@@ -337,8 +346,8 @@ def test_datasette_args_serve_the_archive_writable_leaving_templates_to_the_plug
 def test_bundled_metadata_is_valid_json_with_every_canned_query():
     data = json.loads((Path(browse.__file__).parent / "metadata.json").read_text())
     assert set(data["database"]["queries"]) >= {
-        "search", "latest_reports", "region_by_year", "recently_changed", "recent_runs",
-        "last_run_failures", "version_diff"}
+        "search", "latest_reports", "region_by_year", "recently_changed", "gone_or_changed",
+        "recent_runs", "last_run_failures", "version_diff"}
 
 
 def test_no_canned_query_hides_a_table_of_the_same_name(ds, archive):
