@@ -415,3 +415,11 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def test_the_readmes_shell_search_writes_words_as_the_index_does():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for word in ("养老服务", "税", "GDP"):
+        assert search.term_query(word).replace('"', '\\"') in readme or (
+            f"'{search.term_query(word)}'" in readme)
+    assert "sqlite-utils search` does not work" in readme

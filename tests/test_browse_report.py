@@ -117,6 +117,7 @@ def test_attachments_are_listed_with_kind_size_notes_and_an_excerpt(ds):
     assert "scanned: the file has no text layer" in listed
     assert "the file is an HTML page, not a document" in listed
     assert "二〇二三年预算执行情况。一般公共预算收入增长。" in listed and "…</blockquote>" in listed
+    assert "<blockquote class=\"ra-excerpt\" lang=\"zh\">草稿</blockquote>" in listed
 
 
 def test_an_attachment_that_could_not_be_fetched_has_its_error_and_no_download_link(ds):

@@ -21,7 +21,7 @@ from .diff import diff_blocks
 from .sanitize import paragraphs_html, sanitize_html
 
 #: How many characters of an attachment's extracted text the report page shows.
-EXCERPT_CHARS = 300
+EXCERPT_CHARS = 200
 
 
 def _body_markup(row: dict[str, Any]) -> Markup:
@@ -94,6 +94,9 @@ async def _attachments(datasette: Any, db: Any, database: str,
         FROM attachments WHERE report_id = ?
         ORDER BY url, last_fetched DESC, id DESC""", [report_id])
     for previous, attachment in itertools.pairwise([None, *found]):
+        # one line: the excerpt says what the file holds, the download gives its layout
+        attachment["excerpt"] = " ".join((attachment["excerpt"] or "").split())
+        attachment["more_text"] = (attachment["text_chars"] or 0) > EXCERPT_CHARS
         attachment["earlier"] = previous is not None and previous["url"] == attachment["url"]
         attachment["name"] = attachment["filename"] or attachment["link_text"] or (
             attachment["url"].rstrip("/").rsplit("/", 1)[-1])
