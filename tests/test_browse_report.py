@@ -223,6 +223,15 @@ def test_the_attachments_table_links_each_file_name_to_its_download(ds, archive)
     assert f'<a href="/-/reportarchiver/attachment/reports/{pdf_id}" download>' in html
 
 
+def test_the_page_bodies_table_links_each_size_to_the_raw_download(ds, archive):
+    conn = sqlite3.connect(archive)
+    version_id = conn.execute("SELECT id FROM page_versions WHERE url = ?",
+                              ["http://demo.test/baogao/1.html"]).fetchone()[0]
+    conn.close()
+    html = get(ds, "/reports/page_versions?url=http://demo.test/baogao/1.html").text
+    assert f'<a href="/-/reportarchiver/page-version/reports/{version_id}" download>' in html
+
+
 def test_a_search_hit_only_in_an_attachment_shows_the_attachments_text(ds):
     rows = canned(ds, "search", q="预算执行")
     assert [r["report_id"] for r in rows] == [1]

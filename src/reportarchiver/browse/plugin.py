@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from ..store import _search as search
 from . import TEMPLATES_DIR
-from ._access import ATTACHMENT_PATH, archive_databases, has_search_table
+from ._access import ATTACHMENT_PATH, PAGE_VERSION_PATH, archive_databases, has_search_table
 from ._snippet import MARK_START, highlight_html, make_snippet
 from .diff import unified_diff
 from .downloads import attachment_view, page_version_view
@@ -109,21 +109,26 @@ def get_metadata(datasette: Any, key: str, database: str, table: str) -> dict[st
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str,
                 datasette: Any) -> Markup | None:
     """Hits in a search snippet as ``<mark>``; ``report_id`` of a query links to the report;
-    an attachment's file name links to its download."""
+    an attachment's file name and a page body's size link to their downloads."""
     is_snippet = column == "snippet" and isinstance(value, str) and MARK_START in value
     is_report_link = column == "report_id" and table is None and isinstance(value, int)
-    is_download = (table == "attachments" and column == "filename" and isinstance(value, str)
-                   and _has_bytes(row))
+    download = _DOWNLOAD_CELLS.get((table, column))
+    is_download = download is not None and value is not None and _has_bytes(row)
     if not (is_snippet or is_report_link or is_download) or (
             database not in archive_databases(datasette)):
         return None
     if is_snippet:
         return Markup(highlight_html(value))
     if is_download:
-        href = datasette.urls.path(ATTACHMENT_PATH.format(database=database, id=row["id"]))
+        href = datasette.urls.path(download.format(database=database, id=row["id"]))
         return Markup('<a href="{}" download>{}</a>').format(href, value)
     href = datasette.urls.row(database, "reports", value)
     return Markup('<a href="{}">{}</a>').format(href, value)
+
+
+#: The table cells that link to the download of the row's stored bytes.
+_DOWNLOAD_CELLS = {("attachments", "filename"): ATTACHMENT_PATH,
+                   ("page_versions", "raw_size"): PAGE_VERSION_PATH}
 
 
 def _has_bytes(row: Any) -> bool:
