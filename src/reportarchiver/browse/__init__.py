@@ -1,8 +1,9 @@
 """Browse the archive in Datasette: how ``reportarchiver browse`` starts it.
 
 The pieces: :mod:`.plugin` (loaded by Datasette through the ``datasette`` entry point) supplies
-the metadata, the Chinese-aware ``escape_fts``, snippets, the report page's data and the diff
-page, and ``templates/`` (the report page and the diff page). Everything is in the plugin, so
+the metadata, the Chinese-aware ``escape_fts``, snippets, the report page's data, the diff
+page and the downloads (:mod:`.downloads`), and ``templates/`` (the report page and the diff
+page). Everything is in the plugin, so
 plain ``datasette reports.db`` shows the same pages; ``browse`` only adds settings. The
 database is served read-write (not ``--immutable``): a cron crawl writes to it (WAL) while
 people browse.

@@ -1,4 +1,5 @@
-"""The Datasette plugin: Chinese search, metadata, snippets, the report page and version diffs.
+"""The Datasette plugin: Chinese search, metadata, snippets, its templates, the report page,
+version diffs and the downloads of stored attachments and page bodies.
 
 It only acts on *archive* databases (those with the ``reports_fts`` search table), so installing
 reportarchiver next to other Datasette databases leaves their search and metadata alone.
