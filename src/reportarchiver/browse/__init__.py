@@ -3,10 +3,10 @@
 The pieces: :mod:`.plugin` (loaded by Datasette through the ``datasette`` entry point) supplies
 the metadata, the Chinese-aware ``escape_fts``, snippets, the report page's data, the diff
 page and the downloads (:mod:`.downloads`), and ``templates/`` (the report page and the diff
-page). Everything is in the plugin, so
-plain ``datasette reports.db`` shows the same pages; ``browse`` only adds settings. The
-database is served read-write (not ``--immutable``): a cron crawl writes to it (WAL) while
-people browse.
+page). Everything is in the plugin, so plain ``datasette reports.db`` shows the same pages;
+``browse`` only adds settings. The database is served read-write (not ``--immutable``): a cron
+crawl writes to it (WAL) while people browse; only an archive on a read-only location is
+served immutable (:func:`must_serve_immutable`).
 """
 
 from __future__ import annotations
