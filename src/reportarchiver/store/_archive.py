@@ -72,7 +72,9 @@ class Archive:
         try:
             self._open()
         except (OSError, sqlite3.DatabaseError) as exc:
-            raise StoreError(f"{self.path}: cannot open the archive ({exc})") from exc
+            hint = ("; it needs write access to the file and its folder (`reportarchiver "
+                    "browse` can show a read-only copy)") if "readonly" in str(exc) else ""
+            raise StoreError(f"{self.path}: cannot open the archive ({exc}){hint}") from exc
 
     def _open(self) -> None:
         check_archive(self.path)  # before anything, even the journal mode, is written
