@@ -61,21 +61,23 @@ def test_two_hosts_each_get_the_delay_and_proceed_in_parallel(tmp_path, expected
         b = site_config(two.base_url, archive.path, name="two")
         crawler = fast_crawler(delay_seconds=delay, per_host_concurrency=1)
         config = Config(crawler=crawler, database=archive.path, sites=(*a.sites, *b.sites))
-        started = time.monotonic()
         summary = asyncio.run(crawl(config, archive, transport=transport))
-        elapsed = time.monotonic() - started
         received = {server.base_url: [r.at for r in server.requests] for server in (one, two)}
     assert summary.counters["new_reports"] == 2 * len(expected_site["reports"])
     assert len(transport.starts) == 2
     for host, starts in transport.starts.items():
-        assert min(gaps(starts)) >= delay, host  # as sent: never below the delay
+        # as sent: never below the delay (the host's clock is stamped when a request goes
+        # out, and the next one is not handed to the transport before the gap has passed)
+        assert min(gaps(starts)) >= delay, host
     for host, times in received.items():
-        # as received: loopback adds only scheduling jitter (a few ms, more on a loaded CI);
-        # the first request also opens the connection, so its arrival is later by a varying
-        # amount (70 ms once under load), which shortens the first gap
-        assert min(gaps(times[1:])) >= delay - 0.05, host
-    serial = sum(len(t) for t in transport.starts.values()) * delay
-    assert elapsed < serial * 0.75  # the hosts overlapped
+        # as received: what the server thread notes on a loaded machine is only a sanity
+        # check (its scheduling jitter is not ours to guarantee)
+        assert min(gaps(times[1:])) >= delay / 2, host
+    # the hosts proceeded in parallel: requests to one host went out between two requests
+    # to the other, many times over (a structural check: no threshold on elapsed time)
+    (a_starts, b_starts) = transport.starts.values()
+    interleaved = sum(any(x < y < z for y in b_starts) for x, z in itertools.pairwise(a_starts))
+    assert interleaved >= len(a_starts) // 2
 
 
 def single_site(base: str, db: Path, start: str, **crawler: object) -> Config:
