@@ -111,7 +111,7 @@ def test_a_robots_crawl_delay_larger_than_the_config_wins(tmp_path, httpserver: 
     assert len(arrivals) == 5  # robots.txt and l0..l3 (max_depth 3)
     [sent] = transport.starts.values()
     # far above the configured 0.05 s, counted from robots.txt's own request on
-    assert len(sent) == 5 and min(gaps(sent)) >= 0.3
+    assert len(sent) >= 5 and min(gaps(sent)) >= 0.3  # (the sitemap probe too)
 
 
 def test_429_with_retry_after_is_honoured_during_a_crawl(tmp_path, httpserver: HTTPServer):
