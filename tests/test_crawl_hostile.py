@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 from helpers import fast_crawler, site_config
 from reportarchiver.config import Config, SiteConfig
 from reportarchiver.crawl import crawl, ingest
+from reportarchiver.errors import ConfigError
 from reportarchiver.store import Archive
 
 PARAGRAPH = "<p>各位代表：现在，我代表区人民政府向大会报告工作，请予审议，并请委员提出意见。</p>"
@@ -264,3 +265,44 @@ def test_a_report_paged_by_a_select_a_next_link_or_rel_next_is_stitched_whole(tm
     assert -1 not in positions and positions == sorted(positions)
     for word in ("分页", "跳转到", "共3页", "上一页", "下一页"):
         assert word not in text, word
+
+
+def test_a_sites_own_user_agent_headers_cookies_and_delay_are_used(tmp_path, httpserver):
+    from dataclasses import replace
+
+    seen: list[tuple[str, str, str, str]] = []
+
+    def record(request):
+        from werkzeug import Response
+
+        seen.append((request.path, request.headers.get("User-Agent", ""),
+                     request.headers.get("X-Archive", ""), request.headers.get("Cookie", "")))
+        if request.path == "/robots.txt":
+            return Response("User-agent: special-bot\nDisallow: /private/\n")
+        return Response('<a href="/private/1.html">p</a><a href="/baogao/db/1.html">r</a>',
+                        content_type="text/html")
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(record)
+    base = httpserver.url_for("").rstrip("/")
+    config = site_config(base, tmp_path / "a.db")
+    site = replace(config.sites[0], user_agent="special-bot/1.0", delay_seconds=0.2,
+                   headers=(("X-Archive", "yes"), ("Cookie", "session=abc")))
+    config = replace(config, sites=(site,))
+    with Archive(config.database) as archive:
+        run(config, archive)
+    paths = [p for p, *_ in seen]
+    assert "/private/1.html" not in paths  # robots.txt read for the site's own agent
+    assert all(agent == "special-bot/1.0" for _, agent, _, _ in seen)
+    assert all((x, c) == ("yes", "session=abc") for p, _, x, c in seen if p != "/robots.txt")
+
+
+def test_site_overrides_are_validated_naming_the_key():
+    from reportarchiver.config import parse_config
+
+    site = {"name": "a", "start_urls": ["http://a.test/"]}
+    for extra, key in (({"delay_seconds": -5}, "delay_seconds"),
+                       ({"headers": {"X": 1}}, "headers"),
+                       ({"cookies": {"a": "b\nc"}}, "cookies")):
+        with pytest.raises(ConfigError) as info:
+            parse_config({"sites": [{**site, **extra}]})
+        assert info.value.key == f"sites[a].{key}"

@@ -66,6 +66,10 @@ class CrawlerConfig:
         "10% jitter). A robots.txt Crawl-delay that is larger wins.", min=0, max=3600)
     concurrency: int = _setting(8, "Requests in flight over all hosts.", min=1, max=1000)
     per_host_concurrency: int = _setting(1, "Requests in flight to one host.", min=1, max=100)
+    proxy: str = _setting(
+        "", "Proxy for every request: \"\" follows HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and "
+        "NO_PROXY from the environment; \"none\" never uses one; or a URL such as "
+        "\"http://proxy.example:3128\". Loopback addresses are always fetched directly.")
     timeout_seconds: float = _setting(
         30.0, "Connect/read timeout of one request, in seconds.", min=0.1, max=3600)
     deadline_seconds: float = _setting(
@@ -143,6 +147,14 @@ SITE_SETTINGS: tuple[Setting, ...] = (
             "(falls back to the generic extractor, with a warning, when it matches nothing) ..."),
     Setting("drop_selectors", list, [], "... CSS selectors of blocks to drop ..."),
     Setting("drop_text", list, [], "... and regexes: a block whose text matches one is dropped."),
+    Setting("user_agent", str, "", "Optional per-site overrides of the [crawler] settings: the "
+            "User-Agent (robots.txt is read for it too) ..."),
+    Setting("delay_seconds", float, -1.0, "... the least gap between two requests to one of "
+            "the site's hosts (-1: the [crawler] value) ...", minimum=-1, maximum=3600),
+    Setting("per_host_concurrency", int, 0, "... requests in flight to one of its hosts (0: "
+            "the [crawler] value) ...", minimum=0, maximum=100),
+    Setting("headers", dict, {}, "... extra request headers, as a table ..."),
+    Setting("cookies", dict, {}, "... and cookies sent to the site, as a table."),
 )
 
 
@@ -156,6 +168,22 @@ class SiteConfig:
     exclude: tuple[re.Pattern[str], ...] = ()
     report_pattern: re.Pattern[str] | None = None
     hints: SiteHints = field(default_factory=SiteHints)
+    #: overrides of the [crawler] settings for this site's requests ("", -1, 0: none)
+    user_agent: str = ""
+    delay_seconds: float = -1.0
+    per_host_concurrency: int = 0
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers, cookies included
+
+    def request_headers(self) -> dict[str, str]:
+        """The headers this site's requests carry beyond the crawler's defaults."""
+        out = dict(self.headers)
+        if self.user_agent:
+            out["User-Agent"] = self.user_agent
+        return out
+
+    def hosts(self) -> set[str]:
+        """The hosts of its start URLs (what its delay and concurrency overrides apply to)."""
+        return {u.partition("://")[2].split("/", 1)[0].lower() for u in self.start_urls}
 
     def follows(self, url: str) -> bool:
         """True when ``url`` is inside this site's scope (include and not exclude)."""
@@ -275,7 +303,7 @@ def _typed(value: Any, kind: type, key: str, where: str) -> Any:
 
 def _type_name(kind: type) -> str:
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-            list: "an array"}.get(kind, kind.__name__)
+            list: "an array", dict: "a table"}.get(kind, kind.__name__)
 
 
 def _bounded(setting: Setting, value: Any, key: str, where: str) -> Any:
@@ -297,6 +325,11 @@ def _parse_crawler(raw: dict[str, Any], where: str) -> CrawlerConfig:
             values[setting.name] = _bounded(setting, value, key, where)
     if "user_agent" in values and not values["user_agent"].strip():
         raise ConfigError("crawler.user_agent", "must not be empty", where)
+    proxy = values.get("proxy", "").strip()
+    if proxy and proxy.lower() != "none" and not re.match(r"(?i)(https?|socks5h?)://[^/\s]+",
+                                                           proxy):
+        raise ConfigError("crawler.proxy", f"must be \"\", \"none\" or a proxy URL such as "
+                                            f"http://host:3128, got {proxy!r}", where)
     return CrawlerConfig(**values)
 
 
@@ -316,12 +349,19 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
         value = _typed(raw[setting.name], setting.kind, key, where)
         if setting.kind is list:
             value = _strings(value, key, where)
+        elif setting.kind is dict:
+            value = _string_table(value, key, where)
+        elif setting.kind in (int, float):
+            value = _bounded(setting, value, key, where)
         values[setting.name] = _SITE_CHECKS.get(setting.name, _keep)(value, key, where)
     starts = values["start_urls"]
     # default scope: the start URLs' hosts, by either scheme (sites move to https and
     # redirect there; a redirect out of scope is refused)
     include = values["include"] or tuple(dict.fromkeys(
         re.compile("^https?://" + re.escape(_host(u)) + "/") for u in starts))
+    headers = dict(values["headers"])
+    if values["cookies"]:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in values["cookies"].items())
     return SiteConfig(
         name=values["name"],
         start_urls=starts,
@@ -331,6 +371,10 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
         hints=SiteHints(body_selector=values["body_selector"],
                         drop_selectors=values["drop_selectors"],
                         drop_text=tuple(p.pattern for p in values["drop_text"])),
+        user_agent=values["user_agent"].strip(),
+        delay_seconds=values["delay_seconds"],
+        per_host_concurrency=values["per_host_concurrency"],
+        headers=tuple(headers.items()),
     )
 
 
@@ -408,6 +452,16 @@ def _strings(items: list[Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _string_table(table: dict[str, Any], key: str, where: str) -> dict[str, str]:
+    for name, value in table.items():
+        if not isinstance(value, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
+            raise ConfigError(key, f"must map names to strings, got {name!r} = {value!r}",
+                              where)
+        if "\n" in value or "\r" in value:
+            raise ConfigError(key, f"{name!r}: a value may not contain a line break", where)
+    return table
+
+
 def _regex(pattern: str, key: str, where: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
@@ -464,4 +518,6 @@ def _toml_value(value: Any) -> str:
         return f"'{value}'" if "\\" in value and "'" not in value else f'"{value}"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"no TOML form for {value!r}")

@@ -299,6 +299,10 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
         async with Fetcher(config.crawler, transport=transport) as fetcher:
             session = Session(config, archive, fetcher, run_id, counters, analyzer)
             for site in sites:
+                for host in site.hosts():  # the site's own politeness, where it has one
+                    fetcher.throttle.configure(
+                        host, delay=site.delay_seconds if site.delay_seconds >= 0 else None,
+                        per_host=site.per_host_concurrency or None)
                 archive.frontier.add(site.name, [
                     (u, "report" if site.is_report(u) else "list", 0)
                     for u in (canonicalize(s) for s in site.start_urls)])

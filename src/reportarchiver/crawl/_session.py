@@ -375,7 +375,7 @@ class Session:
 
         etag, last_modified = self.archive.page_validators(url)
         result = await self.fetcher.get(url, etag=etag, last_modified=last_modified,
-                                        check=check_hop)
+                                        check=check_hop, headers=site.request_headers())
         self.counters.fetched += 1
         stored = self.archive.stored_page(url) if result.status == 304 else None
         if stored is not None:
@@ -392,13 +392,20 @@ class Session:
                 self.robots[origin] = await self._fetch_robots(origin)
         return self.robots[origin]
 
+    def user_agent(self, url: str) -> str:
+        """The User-Agent requests to ``url`` carry: its site's, else the crawler's."""
+        site = self.config.site_for(url)
+        return (site.user_agent if site else "") or self.config.crawler.user_agent
+
     async def _fetch_robots(self, origin: str) -> RobotsRules:
+        agent = self.user_agent(origin + "/")
         try:
-            result = await self.fetcher.get(origin + "/robots.txt", accept_errors=True)
+            result = await self.fetcher.get(origin + "/robots.txt", accept_errors=True,
+                                            headers={"User-Agent": agent})
             rules = robots_rules(result.status, result.body)
         except FetchError as exc:
             rules = robots_rules(None, b"", exc.message)
-        delay = rules.crawl_delay(self.config.crawler.user_agent)
+        delay = rules.crawl_delay(agent)
         cap = self.config.crawler.max_retry_after_seconds
         if delay and delay > cap:  # a host that wants hours between requests is not crawled
             rules = RobotsRules(None, allow_all=False, reason=(
@@ -416,7 +423,7 @@ class Session:
         if not self.config.crawler.respect_robots:
             return
         rules = await self.robots_for(url)
-        if not rules.allowed(url, self.config.crawler.user_agent):
+        if not rules.allowed(url, self.user_agent(url)):
             raise RobotsDisallowed(url, rules.reason or "disallowed by robots.txt")
 
 
