@@ -155,6 +155,10 @@ SITE_SETTINGS: tuple[Setting, ...] = (
             "the [crawler] value) ...", minimum=0, maximum=100),
     Setting("headers", dict, {}, "... extra request headers, as a table ..."),
     Setting("cookies", dict, {}, "... and cookies sent to the site, as a table."),
+    Setting("render", str, "", "\"browser\" renders the site's pages in a headless Chromium "
+            "before cleaning (for pages that show no text without JavaScript); every request "
+            "it makes goes through the crawler (robots.txt, delays, caps). Needs pip install "
+            "'reportarchiver[browser]' and Chromium. \"\" (the default): no browser."),
 )
 
 
@@ -173,6 +177,7 @@ class SiteConfig:
     delay_seconds: float = -1.0
     per_host_concurrency: int = 0
     headers: tuple[tuple[str, str], ...] = ()  # extra request headers, cookies included
+    render: str = ""  # "browser": pages rendered in a headless Chromium
 
     def request_headers(self) -> dict[str, str]:
         """The headers this site's requests carry beyond the crawler's defaults."""
@@ -375,6 +380,7 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
         delay_seconds=values["delay_seconds"],
         per_host_concurrency=values["per_host_concurrency"],
         headers=tuple(headers.items()),
+        render=values["render"],
     )
 
 
@@ -429,8 +435,15 @@ def _check_selectors(selectors: tuple[str, ...], key: str, where: str) -> tuple[
     return selectors
 
 
+def _check_render(value: str, key: str, where: str) -> str:
+    if value not in ("", "browser"):
+        raise ConfigError(key, f'must be "" or "browser", got {value!r}', where)
+    return value
+
+
 _SITE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "name": _check_name,
+    "render": _check_render,
     "body_selector": _check_selector,
     "drop_selectors": _check_selectors,
     "start_urls": _check_start_urls,

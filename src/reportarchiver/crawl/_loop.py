@@ -9,6 +9,7 @@ killed run resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -33,6 +34,7 @@ from .._urls import (
 from ..config import Config, SiteConfig
 from ..errors import Interrupted, InvalidURL, ReportArchiverError, StoreError
 from ..fetch import Fetcher
+from ..fetch._browser import BrowserRenderer
 from ..store import Archive, check_archive
 from ..store._frontier import TOO_DEEP
 from ._lock import crawl_lock, holds_lock
@@ -296,8 +298,13 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
     counters, status, warnings = Counters(), "failed", ()
     analyzer = PageAnalyzer(config.crawler.clean_workers)
     try:
-        async with Fetcher(config.crawler, transport=transport) as fetcher:
-            session = Session(config, archive, fetcher, run_id, counters, analyzer)
+        async with Fetcher(config.crawler, transport=transport) as fetcher, \
+                contextlib.AsyncExitStack() as stack:
+            renderer = None
+            if any(site.render == "browser" for site in sites):
+                renderer = await stack.enter_async_context(
+                    BrowserRenderer(config.crawler.deadline_seconds))
+            session = Session(config, archive, fetcher, run_id, counters, analyzer, renderer)
             for site in sites:
                 for host in site.hosts():  # the site's own politeness, where it has one
                     fetcher.throttle.configure(

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import functools
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -21,6 +22,7 @@ from ..config import Config, SiteConfig
 from ..documents import needs_javascript
 from ..errors import FetchError, HTTPStatusError, OutOfScope, PageError, RobotsDisallowed
 from ..fetch import Fetcher, RobotsRules, robots_rules
+from ..fetch._browser import BrowserRenderer
 from ..models import Attachment, FetchResult, Page, Report
 from ..store import Archive
 from ..store._archive import content_hash
@@ -98,6 +100,8 @@ class Session:
     run_id: int | None
     counters: Counters = field(default_factory=Counters)
     analyze: PageAnalyzer = field(default_factory=PageAnalyzer)
+    #: a headless browser, for sites with render = "browser"
+    renderer: BrowserRenderer | None = None
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _starts: frozenset[str] | None = None
@@ -373,6 +377,8 @@ class Session:
                 raise OutOfScope(url, f"redirected out of the site's scope to {target}")
             await self.check_allowed(target)
 
+        if site.render == "browser" and self.renderer is not None:
+            return await self._rendered(url, site, check_hop), True
         etag, last_modified = self.archive.page_validators(url)
         result = await self.fetcher.get(url, etag=etag, last_modified=last_modified,
                                         check=check_hop, headers=site.request_headers())
@@ -382,6 +388,21 @@ class Session:
             return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
                                body=stored.raw, fetched_at=result.fetched_at), False
         return result, True
+
+    async def _rendered(self, url: str, site: SiteConfig,
+                        check_hop: Callable[[str], Awaitable[None]]) -> FetchResult:
+        """The page as a headless browser shows it; each of its requests (scripts, data)
+        fetched here, politely, robots.txt obeyed (the page itself: in the site's scope)."""
+        assert self.renderer is not None
+
+        async def fetch(target: str) -> FetchResult:
+            await self.check_allowed(target)
+            return await self.fetcher.get(target, check=check_hop if target == url else
+                                          self.check_allowed, headers=site.request_headers())
+
+        result = await self.renderer.render(url, fetch, self.user_agent(url))
+        self.counters.fetched += 1
+        return result
 
     async def robots_for(self, url: str) -> RobotsRules:
         """The robots rules of ``url``'s origin, fetched once per run."""
