@@ -19,8 +19,9 @@ from reportarchiver.fetch._browser import CHROMIUM
 from reportarchiver.store import Archive
 
 pytest.importorskip("playwright.async_api", reason="Playwright is not installed")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(shutil.which(CHROMIUM) is None and shutil.which("chromium")
-                                is None, reason="Chromium is missing (apt-get install chromium)")]
+NO_CHROMIUM = shutil.which(CHROMIUM) is None and shutil.which("chromium") is None
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(
+    NO_CHROMIUM, reason="Chromium is missing (apt-get install chromium)")]
 
 PARAGRAPHS = [
     "各位代表：现在，我代表区人民政府向大会报告工作，请予审议，并请政协委员提出意见。",
