@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from urllib.parse import quote
 import pytest
 from datasette.app import Datasette
 
+from helpers import wait_until_up
 from reportarchiver import browse
 from test_browse import build_archive, free_port, version_ids
 
@@ -64,17 +64,6 @@ def test_a_template_dir_of_the_users_own_still_comes_first(archive, tmp_path):
     assert "ra-report" in get(ds, "/reports/reports/2").text
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Datasette exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(url)
 
 
 @pytest.fixture(scope="module")
