@@ -125,3 +125,20 @@ def http_response(body: bytes = b"", status: str = "200 OK",
     lines = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", "Connection: close",
              *(f"{k}: {v}" for k, v in (headers or {}).items())]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
+
+
+def wait_until_up(url: str, process, timeout: float = 30) -> None:
+    """Wait until ``url`` answers, or fail when the server ``process`` has exited."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Datasette exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from helpers import wait_until_up
 from reportarchiver import browse
-from test_browse import build_archive, free_port, like_ids
+from test_browse import FIXTURES, build_archive, free_port, like_ids
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -30,17 +30,6 @@ pytestmark = [
 ]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 20) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"Datasette exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(url)
 
 
 @pytest.fixture(scope="module")
@@ -95,3 +84,46 @@ def test_opening_a_report_shows_its_paragraphs_and_never_runs_injected_script(pa
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert page.title() != "pwned"
     page.screenshot(path=str(ARTIFACTS / "browse-report.png"), full_page=True)
+
+
+def attachment_url(server: str, archive: Path, filename: str) -> str:
+    conn = sqlite3.connect(archive)
+    found = conn.execute("SELECT id FROM attachments WHERE filename = ? ORDER BY last_fetched "
+                         "DESC LIMIT 1", [filename]).fetchone()[0]
+    conn.close()
+    return f"{server}/-/reportarchiver/attachment/reports/{found}"
+
+
+def test_an_attachments_download_link_saves_the_archived_file(page, server, tmp_path):
+    page.goto(server + "/reports/reports/1")
+    with page.expect_download() as downloading:
+        page.click("a.ra-download >> text='2023年预算报告.pdf'")
+    download = downloading.value
+    assert download.suggested_filename == "2023年预算报告.pdf"
+    saved = tmp_path / "saved.pdf"
+    download.save_as(saved)
+    assert saved.read_bytes() == (FIXTURES / "documents/work_report.pdf").read_bytes()
+    page.screenshot(path=str(ARTIFACTS / "browse-attachments.png"), full_page=True)
+
+
+@pytest.mark.parametrize("filename", ["notice.pdf", "form.pdf"])
+def test_a_hostile_attachment_opened_directly_is_saved_and_never_runs(
+    page, server, archive, filename
+):
+    # notice.pdf is an HTML page with scripts; form.pdf a PDF whose OpenAction runs JavaScript.
+    # Either would call /pwned-beacon-... if the browser rendered it.
+    requested: list[str] = []
+    dialogs: list[str] = []
+    page.context.on("request", lambda request: requested.append(request.url))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server + "/reports/reports/1")
+    url = attachment_url(server, archive, filename)
+    with page.expect_download(timeout=10_000) as downloading:
+        try:  # no download attribute here: only the response's headers decide
+            page.goto(url)
+        except playwright_api.Error as error:
+            assert "Download is starting" in error.message
+    assert downloading.value.suggested_filename == filename
+    page.wait_for_timeout(300)
+    assert page.url == server + "/reports/reports/1" and page.title() != "pwned"
+    assert not [u for u in requested if "pwned" in u] and not dialogs

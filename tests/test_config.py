@@ -69,6 +69,10 @@ def test_an_unknown_site_key_is_named_with_the_site() -> None:
     ("[[sites]]\nname = 'a'\nstart_urls = ['http://x/']\ninclude = ['(']", "sites[a].include"),
     ("[[sites]]\nname = 'a'\nstart_urls = ['http://x/']\nreport_pattern = '['",
      "sites[a].report_pattern"),
+    ("[[sites]]\nname = 'a'\nstart_urls = ['http://x/']\nbody_selector = 'div['",
+     "sites[a].body_selector"),
+    ("[[sites]]\nname = 'a'\nstart_urls = ['http://x/']\ndrop_selectors = ['.ok', 'p >']",
+     "sites[a].drop_selectors"),
 ])
 def test_a_bad_value_is_an_error_naming_its_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(ConfigError) as info:

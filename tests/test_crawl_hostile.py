@@ -13,6 +13,7 @@ from pytest_httpserver import HTTPServer
 from helpers import fast_crawler, site_config
 from reportarchiver.config import Config, SiteConfig
 from reportarchiver.crawl import crawl, ingest
+from reportarchiver.errors import ConfigError
 from reportarchiver.store import Archive
 
 PARAGRAPH = "<p>各位代表：现在，我代表区人民政府向大会报告工作，请予审议，并请委员提出意见。</p>"
@@ -132,11 +133,13 @@ def test_a_crawl_delay_beyond_the_cap_skips_the_host_and_says_why(tmp_path, http
     base = httpserver.url_for("").rstrip("/")
     config = site_config(base, tmp_path / "a.db", max_retry_after_seconds=60)
     with Archive(config.database) as archive:
-        run(config, archive)
-        messages = [r[0] for r in archive.query(
-            "SELECT message FROM fetch_errors WHERE kind = 'robots'")]
+        summary = run(config, archive)
+        rows = archive.query("SELECT url, message FROM fetch_errors WHERE kind = 'robots'")
     assert [r.path for r, _ in httpserver.log] == ["/robots.txt"]
-    assert len(messages) == 1 and "Crawl-delay 86400" in messages[0]
+    # robots.txt itself, and the start URL that could not be fetched: the site is down
+    assert sorted(url.removeprefix(base) for url, _ in rows) == ["/", "/robots.txt"]
+    assert all("Crawl-delay 86400" in message for _, message in rows)
+    assert summary.status == "failed" and summary.counters["errors"] == 1
 
 
 def test_max_pages_counts_failing_requests_too(tmp_path, httpserver) -> None:
@@ -149,3 +152,157 @@ def test_max_pages_counts_failing_requests_too(tmp_path, httpserver) -> None:
         summary = run(config, archive, max_pages=5)
     assert len(httpserver.log) <= 5
     assert summary.queued_left > 90
+
+
+def calendar_site(server: HTTPServer, reports: int = 5) -> str:
+    """A site with an endless calendar ("按日期浏览": every day links the previous and next
+    day, its month and year; every month its days and the next and previous month; every
+    year its months and the next and previous year) beside a plain listing of reports."""
+    import datetime as dt
+
+    from werkzeug import Response
+
+    def page(links: list[str], title: str = "按日期浏览") -> Response:
+        anchors = "".join(f'<li><a href="{u}">{u}</a></li>' for u in links)
+        return Response(f"<html><head><title>{title}</title></head><body><ul>{anchors}</ul>"
+                        "</body></html>", content_type="text/html; charset=utf-8")
+
+    def handler(request):
+        path = request.path
+        if path == "/":
+            return page(["/cal/2024-03-15.html", "/list/index.html"], "首页")
+        if path == "/list/index.html":
+            return page([f"/baogao/db/{i}.html" for i in range(1, reports + 1)], "报告")
+        if path.startswith("/baogao/db/"):
+            return Response(REPORT, content_type="text/html; charset=utf-8")
+        name = path.removeprefix("/cal/").removesuffix(".html")
+        parts = [int(p) for p in name.split("-")]
+        if len(parts) == 3:
+            day = dt.date(*parts)
+            step = dt.timedelta(days=1)
+            return page([f"/cal/{d:%Y-%m-%d}.html" for d in (day - step, day + step)]
+                        + [f"/cal/{day:%Y-%m}.html", f"/cal/{day:%Y}.html"])
+        if len(parts) == 2:
+            year, month = parts
+            days = [f"/cal/{year}-{month:02d}-{d:02d}.html" for d in range(1, 29)]
+            near = [f"/cal/{year + (month == 12)}-{month % 12 + 1:02d}.html",
+                    f"/cal/{year - (month == 1)}-{(month - 2) % 12 + 1:02d}.html"]
+            return page(days + near)
+        year = parts[0]
+        return page([f"/cal/{year}-{m:02d}.html" for m in range(1, 13)]
+                    + [f"/cal/{year - 1}.html", f"/cal/{year + 1}.html"])
+
+    server.expect_request("/robots.txt").respond_with_data("", status=404)
+    server.expect_request("/sitemap.xml").respond_with_data("", status=404)
+    server.expect_request(re.compile(r"^/(cal/.*|list/.*|baogao/.*)?$")).respond_with_handler(
+        handler)
+    return server.url_for("").rstrip("/")
+
+
+def test_an_endless_calendar_is_cut_off_and_the_reports_are_still_found(tmp_path, httpserver):
+    base = calendar_site(httpserver)
+    config = site_config(base, tmp_path / "a.db", max_depth=50, max_listings_per_pattern=20)
+    with Archive(config.database) as archive:
+        summary = run(config, archive)
+        reports = [r["url"] for r in archive.reports()]
+        reasons = [r[0] for r in archive.query(
+            "SELECT reason FROM frontier WHERE state = 'skipped'")]
+    asked = [r.path for r, _ in httpserver.log]
+    assert summary.status == "ok" and summary.queued_left == 0
+    assert len(reports) == 5  # reached through their listing
+    # the calendar: 20 day, 20 month and 20 year pages, each pattern overshooting by at most
+    # the pages in flight when its budget filled (per_host_concurrency 4); not thousands
+    assert sum(p.startswith("/cal/") for p in asked) <= 3 * (20 + 4)
+    assert any("date-walking" in r for r in reasons)
+    assert any("per-pattern budget" in r for r in reasons)
+
+
+PAGER_TEXT = [
+    "各位代表：现在，我代表区人民政府，向大会报告工作，请予审议，并请各位政协委员提出意见。",
+    "过去一年，全区地区生产总值增长百分之五点二，一般公共预算收入增长百分之三点一。",
+    "今年工作的总体要求是：坚持稳中求进工作总基调，推动高质量发展，保障和改善民生。",
+]
+
+
+def pager(kind: str, page: int) -> str:
+    names = ["4633.html", "4633_2.html", "4633_3.html"]
+    if kind == "select":
+        options = "".join(f'<option value="{n}"{" selected" if i == page else ""}>{i + 1}'
+                          "</option>" for i, n in enumerate(names))
+        return (f'<p>分页: 共3页 跳转到: <select name="sldd" onchange="location.href='
+                f'this.options[this.selectedIndex].value;">{options}</select></p>')
+    if kind == "next_text":
+        nav = [f'<a href="{names[page - 1]}">上一页</a>' if page else "",
+               f'<a href="{names[page + 1]}">下一页</a>' if page < 2 else ""]
+        return f"<p>共3页 {' '.join(nav)}</p>"
+    return f'<link rel="next" href="{names[page + 1]}">' if page < 2 else ""
+
+
+@pytest.mark.parametrize("kind", ["select", "next_text", "rel_next"])
+def test_a_report_paged_by_a_select_a_next_link_or_rel_next_is_stitched_whole(tmp_path, kind):
+    from reportarchiver.demo.server import serve_site
+
+    root = tmp_path / "site"
+    folder = root / "baogao" / "db"
+    folder.mkdir(parents=True)
+    (root / "index.html").write_text('<a href="/baogao/db/4633.html">报告</a>', encoding="utf-8")
+    for page, name in enumerate(["4633.html", "4633_2.html", "4633_3.html"]):
+        head = "<title>2023年政府工作报告</title>" + (pager(kind, page) if kind == "rel_next"
+                                                 else "")
+        body = ("<h1>2023年政府工作报告</h1><div class='content'>"
+                + f"<p>{PAGER_TEXT[page]}</p>" * 3 + "</div>"
+                + (pager(kind, page) if kind != "rel_next" else ""))
+        (folder / name).write_text(f"<html><head><meta charset='utf-8'>{head}</head><body>"
+                                   f"{body}</body></html>", encoding="utf-8")
+    with serve_site(root) as server:
+        config = site_config(server.base_url, tmp_path / "a.db")
+        with Archive(config.database) as archive:
+            run(config, archive)
+            row = archive.report(server.base_url + "/baogao/db/4633.html")
+    assert row["page_count"] == 3
+    text = row["body_text"]
+    positions = [text.find(p) for p in PAGER_TEXT]
+    assert -1 not in positions and positions == sorted(positions)
+    for word in ("分页", "跳转到", "共3页", "上一页", "下一页"):
+        assert word not in text, word
+
+
+def test_a_sites_own_user_agent_headers_cookies_and_delay_are_used(tmp_path, httpserver):
+    from dataclasses import replace
+
+    seen: list[tuple[str, str, str, str]] = []
+
+    def record(request):
+        from werkzeug import Response
+
+        seen.append((request.path, request.headers.get("User-Agent", ""),
+                     request.headers.get("X-Archive", ""), request.headers.get("Cookie", "")))
+        if request.path == "/robots.txt":
+            return Response("User-agent: special-bot\nDisallow: /private/\n")
+        return Response('<a href="/private/1.html">p</a><a href="/baogao/db/1.html">r</a>',
+                        content_type="text/html")
+
+    httpserver.expect_request(re.compile(".*")).respond_with_handler(record)
+    base = httpserver.url_for("").rstrip("/")
+    config = site_config(base, tmp_path / "a.db")
+    site = replace(config.sites[0], user_agent="special-bot/1.0", delay_seconds=0.2,
+                   headers=(("X-Archive", "yes"), ("Cookie", "session=abc")))
+    config = replace(config, sites=(site,))
+    with Archive(config.database) as archive:
+        run(config, archive)
+    paths = [p for p, *_ in seen]
+    assert "/private/1.html" not in paths  # robots.txt read for the site's own agent
+    assert all(agent == "special-bot/1.0" for _, agent, _, _ in seen)
+    assert all((x, c) == ("yes", "session=abc") for p, _, x, c in seen if p != "/robots.txt")
+
+
+def test_site_overrides_are_validated_naming_the_key():
+    from reportarchiver.config import parse_config
+
+    site = {"name": "a", "start_urls": ["http://a.test/"]}
+    for extra, key in (({"delay_seconds": -5}, "delay_seconds"),
+                       ({"headers": {"X": 1}}, "headers"),
+                       ({"cookies": {"a": "b\nc"}}, "cookies")):
+        with pytest.raises(ConfigError) as info:
+            parse_config({"sites": [{**site, **extra}]})
+        assert info.value.key == f"sites[a].{key}"

@@ -61,21 +61,23 @@ def test_two_hosts_each_get_the_delay_and_proceed_in_parallel(tmp_path, expected
         b = site_config(two.base_url, archive.path, name="two")
         crawler = fast_crawler(delay_seconds=delay, per_host_concurrency=1)
         config = Config(crawler=crawler, database=archive.path, sites=(*a.sites, *b.sites))
-        started = time.monotonic()
         summary = asyncio.run(crawl(config, archive, transport=transport))
-        elapsed = time.monotonic() - started
         received = {server.base_url: [r.at for r in server.requests] for server in (one, two)}
     assert summary.counters["new_reports"] == 2 * len(expected_site["reports"])
     assert len(transport.starts) == 2
     for host, starts in transport.starts.items():
-        assert min(gaps(starts)) >= delay, host  # as sent: never below the delay
+        # as sent: never below the delay (the host's clock is stamped when a request goes
+        # out, and the next one is not handed to the transport before the gap has passed)
+        assert min(gaps(starts)) >= delay, host
     for host, times in received.items():
-        # as received: loopback adds only scheduling jitter (a few ms, more on a loaded CI);
-        # the first request also opens the connection, so its arrival is later by a varying
-        # amount (70 ms once under load), which shortens the first gap
-        assert min(gaps(times[1:])) >= delay - 0.05, host
-    serial = sum(len(t) for t in transport.starts.values()) * delay
-    assert elapsed < serial * 0.75  # the hosts overlapped
+        # as received: what the server thread notes on a loaded machine is only a sanity
+        # check (its scheduling jitter is not ours to guarantee)
+        assert min(gaps(times[1:])) >= delay / 2, host
+    # the hosts proceeded in parallel: requests to one host went out between two requests
+    # to the other, many times over (a structural check: no threshold on elapsed time)
+    (a_starts, b_starts) = transport.starts.values()
+    interleaved = sum(any(x < y < z for y in b_starts) for x, z in itertools.pairwise(a_starts))
+    assert interleaved >= len(a_starts) // 2
 
 
 def single_site(base: str, db: Path, start: str, **crawler: object) -> Config:
@@ -103,11 +105,13 @@ def test_a_robots_crawl_delay_larger_than_the_config_wins(tmp_path, httpserver: 
     base = httpserver.url_for("").rstrip("/")
     config = single_site(base, tmp_path / "a.db", "/l0.html", delay_seconds=0.05,
                          per_host_concurrency=1, max_depth=3)
+    transport = RecordingTransport()
     with Archive(config.database) as archive:
-        asyncio.run(crawl(config, archive))
+        asyncio.run(crawl(config, archive, transport=transport))
     assert len(arrivals) == 5  # robots.txt and l0..l3 (max_depth 3)
-    # far above the configured 0.05 s; the margin is the server thread's scheduling jitter
-    assert min(gaps(arrivals)) >= 0.3 - 0.05
+    [sent] = transport.starts.values()
+    # far above the configured 0.05 s, counted from robots.txt's own request on
+    assert len(sent) >= 5 and min(gaps(sent)) >= 0.3  # (the sitemap probe too)
 
 
 def test_429_with_retry_after_is_honoured_during_a_crawl(tmp_path, httpserver: HTTPServer):
@@ -206,6 +210,10 @@ def test_kill_9_mid_crawl_then_resume_gives_the_same_archive(tmp_path):
                                   timeout=120)
             assert done.returncode == 0, done.stderr
             assert snapshot(work / "reports.db") == expected, f"loop {loop}"
+            with sqlite3.connect(work / "reports.db") as conn:
+                # the killed runs' counters were committed with what they stored
+                counted = conn.execute("SELECT sum(new_reports) FROM crawl_runs").fetchone()[0]
+            assert counted == len(expected), f"loop {loop}"
 
 
 @pytest.mark.slow
@@ -527,3 +535,43 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes_the_crawl(tmp_path, expe
     with sqlite3.connect(tmp_path / "reports.db") as conn:
         assert conn.execute("SELECT count(*) FROM reports").fetchone()[0] == len(
             expected_site["reports"])
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)],
+                         ids=["SIGINT", "SIGTERM"])
+def test_a_signal_stops_the_crawl_cleanly_with_its_counters_and_no_process_left(
+        tmp_path, signum, code):
+    """SIGTERM (systemd, timeout) is handled like Ctrl-C: one line, the run recorded as
+    interrupted with the counters of what it stored, the workers gone with the crawler."""
+    with serve_site() as server:
+        config = write_config(tmp_path / "config.toml", server.base_url, 0.05)
+        proc = start_crawl(config, server, requests=8)
+        children = descendants(proc.pid)
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=60)
+    left = [pid for pid in children if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert proc.returncode == code, err
+    assert err.strip().splitlines() == [
+        "Error: interrupted: the next crawl resumes where this one stopped"]
+    assert not left, f"{len(left)} of {len(children)} processes outlived the crawler"
+    with sqlite3.connect(tmp_path / "reports.db") as conn:
+        status, fetched, new = conn.execute(
+            "SELECT status, fetched, new_reports FROM crawl_runs").fetchone()
+        stored = conn.execute("SELECT count(*) FROM reports").fetchone()[0]
+    assert status == "interrupted" and fetched > 0 and new == stored
+
+
+def test_a_crawl_that_ends_leaves_no_process_behind(tmp_path):
+    with serve_site() as server:
+        config = write_config(tmp_path / "config.toml", server.base_url, 0.0)
+        proc = start_crawl(config, server, requests=3)
+        seen: set[int] = set()
+        while proc.poll() is None:
+            seen |= descendants(proc.pid)
+            time.sleep(0.02)
+        _out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert seen, "the crawl cleaned pages in a worker process"
+    assert [pid for pid in seen if alive(pid)] == []

@@ -50,6 +50,21 @@ def test_a_rel_next_link_without_numbering_is_the_next_page() -> None:
         (2, "http://e.com/r/4633-p2.html")]
 
 
+@pytest.mark.parametrize("select", [
+    '<select name="sldd" style="width:36px">',
+    '<select onchange="location.href=this.options[this.selectedIndex].value;">',
+])
+def test_a_select_pager_gives_the_pages_in_order(select: str) -> None:
+    """DedeCMS's "跳转到" box: the only place that names every page."""
+    html = (f'分页: 共3页 跳转到: {select}<option value="4633.html">1</option>'
+            '<option value="4633_2.html" selected>2</option><option value="4633-p3.html">3'
+            '</option></select><select name="city"><option value="/bj/">北京</option></select>')
+    links = extract_links(html, "http://e.com/r/4633.html")
+    assert report_page_links(links, "http://e.com/r/4633.html") == [
+        (2, "http://e.com/r/4633_2.html"), (3, "http://e.com/r/4633-p3.html")]
+    assert "http://e.com/bj/" not in links.links  # a select that does not navigate
+
+
 def test_sitemaps_and_feeds_give_their_urls() -> None:
     sitemap = b"<urlset><url><loc> http://e.com/a.html </loc></url><url><loc><![CDATA[http://e.com/b.html]]></loc></url></urlset>"
     assert sitemap_urls(sitemap) == ["http://e.com/a.html", "http://e.com/b.html"]

@@ -33,4 +33,4 @@ def test_reextract_restores_a_body_from_raw_pages_and_records_a_version(site, ar
 def test_reextract_can_be_limited_to_one_site(site, archive, db_path):
     asyncio.run(crawl(site_config(site.base_url, db_path), archive))
     assert reextract_archive(archive, site_config(site.base_url, db_path), site="other") == {
-        "changed": 0, "unchanged": 0, "skipped": 0}
+        "changed": 0, "unchanged": 0, "skipped": 0, "damaged": 0}

@@ -73,12 +73,40 @@ def test_the_raw_response_is_kept_compressed_and_comes_back_intact(archive):
     assert size[0] < size[1]
 
 
+def gone_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
 def test_a_run_left_running_by_a_killed_process_becomes_interrupted(archive):
-    first = archive.start_run("crawl", 1)
-    archive.start_run("crawl", 2)
+    first = archive.start_run("crawl", gone_pid())
+    archive.start_run("ingest", 2)
     status = archive._conn.execute("SELECT status FROM crawl_runs WHERE id = ?",
-                                  [first]).fetchone()[0]
+                                   [first]).fetchone()[0]
     assert status == "interrupted"
+
+
+def test_an_ingest_beside_a_live_crawl_leaves_the_crawls_run_alone(archive):
+    import os
+
+    crawl = archive.start_run("crawl", os.getpid())  # this process: alive
+    archive.start_run("ingest", os.getpid())
+    assert archive.query("SELECT status FROM crawl_runs WHERE id = ?", [crawl]) == [
+        ("running",)]
+
+
+def test_under_the_crawl_lock_a_crawl_run_left_running_is_interrupted_even_if_its_pid_lives(
+        archive):
+    import os
+
+    stale = archive.start_run("crawl", os.getpid())  # a reused pid, say
+    archive.start_run("crawl", os.getpid(), locked=True)
+    assert archive.query("SELECT status FROM crawl_runs WHERE id = ?", [stale]) == [
+        ("interrupted",)]
 
 
 def test_deleting_a_site_removes_its_rows_only(archive):

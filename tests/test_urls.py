@@ -70,3 +70,30 @@ def test_ordinary_report_urls_are_not_traps() -> None:
 ])
 def test_the_pages_of_one_listing_share_a_key(url, key):
     assert listing_key(url) == key
+
+
+def test_a_url_pattern_generalises_digits_and_keeps_query_names():
+    from reportarchiver._urls import url_pattern
+
+    assert url_pattern("http://e.com/cal/2024-01-05.html") == "e.com/cal/#-#-#.html"
+    assert url_pattern("http://e.com/list?page=3&cat=7") == "e.com/list?cat&page"
+
+
+@pytest.mark.parametrize(("parent", "link", "walk"), [
+    ("http://e.com/cal/2024-01-05.html", "http://e.com/cal/2024-01-06.html", True),
+    ("http://e.com/cal/2024-01.html", "http://e.com/cal/2024-02.html", True),
+    ("http://e.com/day/20240105", "http://e.com/day/20240104", True),
+    ("http://e.com/cal/2024-01.html", "http://e.com/cal/2024-01-05.html", False),  # month: day
+    ("http://e.com/", "http://e.com/cal/2024-01-05.html", False),  # into the calendar once
+    ("http://e.com/list/index_2.html", "http://e.com/list/index_3.html", False),  # paging
+    ("http://e.com/cal/2024-01-05.html", "http://e.com/cal/2024-01-05.html", False),
+])
+def test_a_date_walk_is_the_same_page_for_another_date(parent, link, walk):
+    from reportarchiver._urls import date_walk
+
+    assert date_walk(parent, link) is walk
+
+
+def test_a_path_growing_one_numbered_segment_a_link_is_a_trap():
+    assert trap_reason("http://e.com/list/1/2/3/4/5.html") == "ever-growing path"
+    assert trap_reason("http://e.com/art/2024/01/05/art_1.html") is None

@@ -16,6 +16,8 @@ The data flow, one package a stage: ``fetch`` (HTTP, politeness) -> ``clean`` (b
 body) -> ``metadata`` -> ``store`` (the archive); ``crawl`` drives them.
 """
 
+import logging
+
 from ._reextract import reextract_archive as reextract
 from .clean import clean
 from .config import Config, CrawlerConfig, SiteConfig, load_config
@@ -41,6 +43,10 @@ from .models import Cleaned, Metadata, Report, SiteHints
 from .store import Archive
 
 __version__ = "0.1.0"
+
+# A library logs, the application decides where: nothing is printed unless configured
+# (the command line's --log-level / --log-file)
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 __all__ = [
     "Archive",

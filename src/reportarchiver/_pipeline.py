@@ -1,13 +1,29 @@
-"""One page through the cleaner, and the pages of a report stitched into one. Pure functions."""
+"""One page through the cleaner, and the pages of a report stitched into one. Pure functions.
+
+Every body is sniffed first (:func:`~reportarchiver.documents.sniff`): HTML goes to the
+cleaner; a document (PDF, Word, Excel...) is read for its text and metadata; anything else
+(an image, an empty body) gives no text and says why. Binary never reaches the cleaner or
+the search index.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import escape
 
 from .clean import PageLinks, clean, decode_html, extract_links
-from .models import Cleaned, FetchResult, Page, Report, SiteHints
+from .documents import (
+    DOCUMENT_KINDS,
+    DocumentText,
+    document_metadata,
+    extract_document,
+    sniff,
+)
+from .models import METADATA_FIELDS, Attachment, Cleaned, FetchResult, Page, Report, SiteHints
 from .store._search import bigram_text
+
+_NO_LINKS = PageLinks((), (), ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,9 +37,48 @@ class PageAnalysis:
 
 
 def clean_page(fetch: FetchResult, hints: SiteHints | None = None) -> Cleaned:
-    """Clean a fetched page, honouring the charset of its HTTP header."""
-    return clean(fetch.body, fetch.final_url or fetch.url, hints=hints,
-                 http_charset=fetch.charset)
+    """The body of a fetched page, whatever it is: HTML cleaned (honouring the charset of its
+    HTTP header), a document read, anything else empty with the reason."""
+    url = fetch.final_url or fetch.url
+    kind = sniff(fetch.content_type, fetch.body, url)
+    if kind in ("html", "xml"):
+        return clean(fetch.body, url, hints=hints, http_charset=fetch.charset)
+    if kind in DOCUMENT_KINDS:
+        doc = extract_document(fetch.body, kind)
+        meta = document_metadata(doc, url)
+        return Cleaned(text=doc.text, html=_paragraphs_html(doc.text), title=meta.title,
+                       encoding="", metadata=meta, source_kind=kind,
+                       problem="" if doc.text else doc.error or f"a {kind.upper()} without text")
+    described = {"image": "an image", "empty": "an empty response"}.get(
+        kind, f"not HTML ({fetch.content_type or 'no Content-Type'})")
+    return Cleaned(text="", html="", title="", encoding="", source_kind=kind,
+                   problem=f"{described}, not a report")
+
+
+def read_attachment(url: str, link_text: str, fetch: FetchResult) -> Attachment:
+    """A fetched attachment read for its text. One picklable function of the bytes: it runs
+    in a clean worker, where a parser crash on a hostile file costs only that file."""
+    kind = sniff(fetch.content_type, fetch.body, fetch.final_url or url)
+    if kind not in DOCUMENT_KINDS:
+        return Attachment(url, link_text, fetch, kind,
+                          error=f"not a document ({kind}: {fetch.content_type or 'no type'})")
+    doc = extract_document(fetch.body, kind)
+    return Attachment(url, link_text, fetch, kind, doc.text, doc.page_count, doc.scanned,
+                      doc.truncated, doc.error)
+
+
+def _paragraphs_html(text: str) -> str:
+    """A document's text as the small HTML the cleaner writes: one <p> per paragraph, a
+    table's rows as a table."""
+    out = []
+    for para in text.split("\n\n"):
+        if "\t" in para:
+            rows = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row.split("\t"))
+                           + "</tr>" for row in para.split("\n"))
+            out.append(f"<table>{rows}</table>")
+        elif para.strip():
+            out.append(f"<p>{escape(para)}</p>")
+    return "\n".join(out)
 
 
 def page_links(fetch: FetchResult, encoding: str) -> PageLinks:
@@ -50,8 +105,8 @@ def analyze_page(fetch: FetchResult, hints: SiteHints | None = None, *,
         links = extract_links(decoded.text, fetch.final_url or fetch.url)
         return PageAnalysis(links, decoded.encoding)
     cleaned = clean_page(fetch, hints)
-    return PageAnalysis(page_links(fetch, cleaned.encoding), cleaned.encoding, cleaned,
-                        bigram_text(cleaned.text))
+    links = page_links(fetch, cleaned.encoding) if cleaned.source_kind == "html" else _NO_LINKS
+    return PageAnalysis(links, cleaned.encoding, cleaned, bigram_text(cleaned.text))
 
 
 def stitch(url: str, site: str, pages: Sequence[Page], *, complete: bool = True,
@@ -74,3 +129,28 @@ def stitch(url: str, site: str, pages: Sequence[Page], *, complete: bool = True,
     return Report(url=url, site=site, pages=tuple(ordered), text=text, html=html,
                   metadata=ordered[0].cleaned.metadata, index_text=index_text,
                   complete=complete, incomplete_reason=incomplete_reason)
+
+
+#: A report page with less text than this, whose attachments have text, is a report published
+#: as files: its body is the page's words followed by the files' text.
+ATTACHMENT_REPORT_CHARS = 300
+
+
+def with_attachments(report: Report, attachments: Sequence[Attachment]) -> Report:
+    """The report with its attachments. When the page itself is little more than a list of
+    them ("附件：2023年预算.pdf"), the files' text becomes the body and their metadata fills
+    what the page left unknown (title, kind, region, dates)."""
+    report = replace(report, attachments=tuple(attachments))
+    readable = [a for a in attachments if a.text]
+    if len(report.text) >= ATTACHMENT_REPORT_CHARS or not readable:
+        return report
+    text = "\n\n".join([report.text, *(a.text for a in readable)]).strip()
+    found = document_metadata(DocumentText(readable[0].kind, readable[0].text),
+                              readable[0].url, link_text=readable[0].link_text)
+    page = report.metadata
+    merged = replace(found, **{f: getattr(page, f) for f in METADATA_FIELDS
+                               if getattr(page, f) not in ("", None)})
+    if page.kind in ("", "其他") and found.kind:
+        merged = replace(merged, kind=found.kind, year=found.year or page.year)
+    return replace(report, text=text, html=report.html + "\n" + _paragraphs_html(
+        "\n\n".join(a.text for a in readable)), metadata=merged, index_text=None)

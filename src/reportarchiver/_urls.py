@@ -101,8 +101,12 @@ def origin_of(url: str) -> str:
 _MAX_URL = 2000
 _MAX_QUERY = 300
 _MAX_PARAMS = 12
-_DATE_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(/|$)")
 _CALENDAR = re.compile(r"(?i)[?&](date|day|month|year|cal|calendar)=")
+#: A date in a URL: 2024-01-05, 2024/1/5, 20240105, 2024_01, 2024-01 (year 1900-2099).
+_URL_DATE = re.compile(
+    r"(?<!\d)(?:19|20)\d\d(?:[-/_.]?(?:0?[1-9]|1[0-2])(?:[-/_.]?(?:0?[1-9]|[12]\d|3[01]))?)"
+    r"(?!\d)")
+_DIGITS = re.compile(r"\d+")
 
 
 def trap_reason(url: str) -> str | None:
@@ -119,11 +123,35 @@ def trap_reason(url: str) -> str | None:
                 size > 1 or segments.count(segments[i]) >= 3
             ):
                 return "repeating path segments"
+    # a path that grows by one numbered segment a link (/list/1/2/3/4/...); dates
+    # (/2024/01/05/) have three
+    shapes = [_DIGITS.sub("#", s) for s in segments]
+    for i in range(len(shapes) - 3):
+        if len(set(shapes[i:i + 4])) == 1 and "#" in shapes[i]:
+            return "ever-growing path"
     if len(parts.query) > _MAX_QUERY or parts.query.count("&") >= _MAX_PARAMS:
         return "query string too long"
     if _CALENDAR.search("?" + parts.query):
         return "calendar-like query"
     return None
+
+
+def url_pattern(url: str) -> str:
+    """The shape of a URL: host and path with every run of digits as ``#``, query names
+    sorted (``/cal/2024-01-05.html`` -> ``host/cal/#-#-#.html``). Pages of one pattern come
+    from one template: a crawler trap shows as one pattern with ever more pages."""
+    parts = urlsplit(url)
+    names = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair})
+    query = "?" + "&".join(_DIGITS.sub("#", n) for n in names) if names else ""
+    return parts.netloc + _DIGITS.sub("#", parts.path) + query
+
+
+def date_walk(parent: str, link: str) -> bool:
+    """True when ``link`` is the same kind of page as ``parent`` for another date: a
+    calendar's previous/next day, month or year (``/cal/2024-01-05`` -> ``/cal/2024-01-06``).
+    Following such links walks the calendar without end."""
+    a, b = _URL_DATE.findall(parent), _URL_DATE.findall(link)
+    return bool(a and b) and a != b and url_pattern(parent) == url_pattern(link)
 
 
 #: File extensions of numbered pages (``4633_2.html``, ``index_3.php``, …).
@@ -164,5 +192,5 @@ def listing_key(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
 
 
-__all__ = ["canonicalize", "first_page_of", "host_of", "listing_key", "origin_of",
-           "trap_reason"]
+__all__ = ["canonicalize", "date_walk", "first_page_of", "host_of", "listing_key", "origin_of",
+           "trap_reason", "url_pattern"]

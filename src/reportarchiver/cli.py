@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ import click
 
 from . import __version__
 from .config import Config, load_config
-from .errors import ConfigError, LockedError, ReportArchiverError, StoreError
+from .errors import ConfigError, Interrupted, LockedError, ReportArchiverError, StoreError
 
 EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 1, 2, 75
 
@@ -50,19 +51,56 @@ def _archive(path: Path) -> Iterator[Any]:
         archive = Archive(path)
     except StoreError as exc:
         _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
-    with archive:
-        yield archive
+    try:
+        with archive:
+            yield archive
+    except sqlite3.DatabaseError as exc:  # a damaged file, a full disk: SQLite's own words
+        _fail(f"{path}: database error: {exc}")
+    except StoreError as exc:
+        _fail(str(exc))
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(f"Error: {one_line(message)}", err=True)
     sys.exit(code)
+
+
+def one_line(message: str, limit: int = 500) -> str:
+    """An error message as one printable line: a damaged file's bytes or a multi-line
+    report from SQLite must not flood a terminal or a cron mail."""
+    printable = "".join(c if c.isprintable() else " " for c in message.replace("\ufffd", "?"))
+    flat = " ".join(printable.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportarchiver")
-def cli() -> None:
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"],
+                                               case_sensitive=False), default=None,
+              help="Log at this level (standard logging; INFO: one line per URL).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Append the log to this file (default: standard error).")
+def cli(log_level: str | None, log_file: Path | None) -> None:
     """Archive report web pages into SQLite, searchable with Datasette."""
+    if log_level or log_file:
+        _setup_logging((log_level or "INFO").upper(), log_file)
+
+
+def _setup_logging(level: str, path: Path | None) -> None:
+    """Standard logging for the reportarchiver loggers, to a file or standard error."""
+    try:
+        handler: logging.Handler = (logging.FileHandler(path, encoding="utf-8") if path
+                                    else logging.StreamHandler())
+    except OSError as exc:
+        _fail(f"{path}: cannot open the log file ({exc.strerror or exc})", EXIT_USAGE)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.set_name("reportarchiver-cli")
+    logger = logging.getLogger("reportarchiver")
+    for old in [h for h in logger.handlers if h.get_name() == "reportarchiver-cli"]:
+        logger.removeHandler(old)  # a second invocation in one process replaces it
+        old.close()
+    logger.addHandler(handler)
+    logger.setLevel(level)
 
 
 @cli.command()
@@ -75,8 +113,11 @@ def cli() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
 @click.option("-q", "--quiet", is_flag=True,
               help="Print the summary only if a page failed or the run did (for cron mail).")
+@click.option("--dry-run", is_flag=True,
+              help="List what the run would fetch first; fetch and write nothing.")
 def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...],
-          max_pages: int | None, verbose: bool, as_json: bool, quiet: bool) -> None:
+          max_pages: int | None, verbose: bool, as_json: bool, quiet: bool,
+          dry_run: bool) -> None:
     """Crawl the configured sites: new and changed reports go into the archive.
 
     Quiet when not on a terminal (cron): one summary line, details with -v; nothing at all
@@ -86,11 +127,18 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
     from .crawl import run_crawl
 
     config = _load(config_path, db_path)
+    if not config.sites:
+        where = config_path or Path("config.toml")
+        why = "add a [[sites]] table" if where.exists() else "no such file"
+        _fail(f"{where}: no sites to crawl ({why}); nothing was created", EXIT_USAGE)
     try:
         for name in sites:
             config.site(name)
     except ConfigError as exc:
         _fail(str(exc), EXIT_USAGE)
+    if dry_run:
+        _dry_run(config, list(sites) or None, max_pages, as_json)
+        return
     status = LiveStatus(verbose=verbose)
     try:
         summary = run_crawl(config, site_names=list(sites) or None, max_pages=max_pages,
@@ -99,6 +147,8 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _fail(str(exc), EXIT_LOCKED)
     except StoreError as exc:
         _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
+    except Interrupted as exc:
+        _fail(str(exc), 128 + exc.signum)
     except ReportArchiverError as exc:
         _fail(str(exc))
     except OSError as exc:
@@ -112,8 +162,27 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
     if not quiet or summary.status != "ok" or summary.counters["errors"]:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json
                    else summary.line())
+    if not quiet and not as_json:
+        for warning in summary.warnings:
+            click.echo(f"warning: {one_line(warning)}", err=True)
     if summary.status != "ok":
         sys.exit(EXIT_FAILED)
+
+
+def _dry_run(config: Config, sites: list[str] | None, max_pages: int | None,
+             as_json: bool) -> None:
+    from .crawl import plan_crawl
+
+    try:
+        plan = plan_crawl(config, site_names=sites, max_pages=max_pages)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
+    for url, site, kind, depth in plan:
+        click.echo(json.dumps({"url": url, "site": site, "kind": kind, "depth": depth})
+                   if as_json else f"{kind:7} {site} {url}")
+    if not as_json:
+        click.echo(f"{len(plan)} URL(s) would be fetched first (dry run: nothing fetched or "
+                   "written)", err=True)
 
 
 @cli.command()
@@ -154,7 +223,11 @@ def _expand_stdin(items: tuple[str, ...]) -> list[str]:
               help="text: the cleaned body; json: body plus metadata.")
 @config_option
 def extract(source: str, url: str, fmt: str, config_path: Path | None) -> None:
-    """Print the cleaned body of FILE, URL or '-' (HTML bytes on stdin) without storing."""
+    """Print the cleaned body of FILE, URL or '-' (bytes on stdin) without storing.
+
+    HTML pages, and PDF, DOCX, DOC, XLSX and XLS files (read for their text). Exits 1 when
+    the source has no text (an image, a scanned PDF), saying why.
+    """
     from .extract import ExtractError, extract_source
 
     config = _load(config_path, None)
@@ -163,11 +236,15 @@ def extract(source: str, url: str, fmt: str, config_path: Path | None) -> None:
     except ExtractError as exc:
         _fail(str(exc))
     if fmt == "text":
-        click.echo(cleaned.text)
-        return
-    record = {"url": page_url, "body_text": cleaned.text, **cleaned.metadata.as_dict(),
-              "encoding": cleaned.encoding, "char_count": len(cleaned.text)}
-    click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        if cleaned.text:
+            click.echo(cleaned.text)
+    else:
+        record = {"url": page_url, "body_text": cleaned.text, **cleaned.metadata.as_dict(),
+                  "encoding": cleaned.encoding, "char_count": len(cleaned.text),
+                  "source_kind": cleaned.source_kind, "problem": cleaned.problem}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    if cleaned.problem and not cleaned.text:
+        _fail(f"{source}: {cleaned.problem}")
 
 
 @cli.command()
@@ -180,8 +257,14 @@ def reextract(config_path: Path | None, db_path: Path | None, site: str | None) 
 
     config = _load(config_path, db_path)
     with _archive(config.database) as archive:
+        known = {s.name for s in config.sites} | set(archive.site_names())
+        if site and site not in known:
+            _fail(f"no site named {site!r} (known: {', '.join(sorted(known)) or 'none'})",
+                  EXIT_USAGE)
         counts = reextract_archive(archive, config, site=site)
     click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+    if counts["damaged"]:
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command()

@@ -66,6 +66,10 @@ class CrawlerConfig:
         "10% jitter). A robots.txt Crawl-delay that is larger wins.", min=0, max=3600)
     concurrency: int = _setting(8, "Requests in flight over all hosts.", min=1, max=1000)
     per_host_concurrency: int = _setting(1, "Requests in flight to one host.", min=1, max=100)
+    proxy: str = _setting(
+        "", "Proxy for every request: \"\" follows HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and "
+        "NO_PROXY from the environment; \"none\" never uses one; or a URL such as "
+        "\"http://proxy.example:3128\". Loopback addresses are always fetched directly.")
     timeout_seconds: float = _setting(
         30.0, "Connect/read timeout of one request, in seconds.", min=0.1, max=3600)
     deadline_seconds: float = _setting(
@@ -98,9 +102,19 @@ class CrawlerConfig:
     max_redirects: int = _setting(
         10, "Redirects followed per request; every hop is checked against the site's scope "
         "and robots.txt and paced by its host's delay.", min=0, max=100)
+    max_listings_per_pattern: int = _setting(
+        200, "List pages per run whose URLs share one pattern (digits generalised, "
+        "/cal/2024-01-05 like /cal/2023-12-31): more are skipped for good, with the reason. "
+        "The guard against crawler traps such as endless calendars; pages of one listing "
+        "(index_2.html, ...) count once, report pages never.", min=1, max=1_000_000)
     max_report_pages: int = _setting(
         500, "Pages fetched for one multi-page report; a longer report is stored marked "
         "incomplete, with the reason (incomplete_reason).", min=1, max=100_000)
+    max_attachments: int = _setting(
+        30, "Attachments (PDF, Word, Excel files a report links to) fetched per report.",
+        min=0, max=1000)
+    max_attachment_bytes: int = _setting(
+        50_000_000, "Size cap of one attachment, in bytes, enforced while streaming.", min=1)
     clean_workers: int = _setting(
         1, "Worker processes that clean pages while the crawler fetches and stores (cleaning "
         "is the CPU-heavy part; one worker uses a second core). 0 = clean in the crawling "
@@ -133,6 +147,18 @@ SITE_SETTINGS: tuple[Setting, ...] = (
             "(falls back to the generic extractor, with a warning, when it matches nothing) ..."),
     Setting("drop_selectors", list, [], "... CSS selectors of blocks to drop ..."),
     Setting("drop_text", list, [], "... and regexes: a block whose text matches one is dropped."),
+    Setting("user_agent", str, "", "Optional per-site overrides of the [crawler] settings: the "
+            "User-Agent (robots.txt is read for it too) ..."),
+    Setting("delay_seconds", float, -1.0, "... the least gap between two requests to one of "
+            "the site's hosts (-1: the [crawler] value) ...", minimum=-1, maximum=3600),
+    Setting("per_host_concurrency", int, 0, "... requests in flight to one of its hosts (0: "
+            "the [crawler] value) ...", minimum=0, maximum=100),
+    Setting("headers", dict, {}, "... extra request headers, as a table ..."),
+    Setting("cookies", dict, {}, "... and cookies sent to the site, as a table."),
+    Setting("render", str, "", "\"browser\" renders the site's pages in a headless Chromium "
+            "before cleaning (for pages that show no text without JavaScript); every request "
+            "it makes goes through the crawler (robots.txt, delays, caps). Needs pip install "
+            "'reportarchiver[browser]' and Chromium. \"\" (the default): no browser."),
 )
 
 
@@ -146,6 +172,23 @@ class SiteConfig:
     exclude: tuple[re.Pattern[str], ...] = ()
     report_pattern: re.Pattern[str] | None = None
     hints: SiteHints = field(default_factory=SiteHints)
+    #: overrides of the [crawler] settings for this site's requests ("", -1, 0: none)
+    user_agent: str = ""
+    delay_seconds: float = -1.0
+    per_host_concurrency: int = 0
+    headers: tuple[tuple[str, str], ...] = ()  # extra request headers, cookies included
+    render: str = ""  # "browser": pages rendered in a headless Chromium
+
+    def request_headers(self) -> dict[str, str]:
+        """The headers this site's requests carry beyond the crawler's defaults."""
+        out = dict(self.headers)
+        if self.user_agent:
+            out["User-Agent"] = self.user_agent
+        return out
+
+    def hosts(self) -> set[str]:
+        """The hosts of its start URLs (what its delay and concurrency overrides apply to)."""
+        return {u.partition("://")[2].split("/", 1)[0].lower() for u in self.start_urls}
 
     def follows(self, url: str) -> bool:
         """True when ``url`` is inside this site's scope (include and not exclude)."""
@@ -265,7 +308,7 @@ def _typed(value: Any, kind: type, key: str, where: str) -> Any:
 
 def _type_name(kind: type) -> str:
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
-            list: "an array"}.get(kind, kind.__name__)
+            list: "an array", dict: "a table"}.get(kind, kind.__name__)
 
 
 def _bounded(setting: Setting, value: Any, key: str, where: str) -> Any:
@@ -287,6 +330,11 @@ def _parse_crawler(raw: dict[str, Any], where: str) -> CrawlerConfig:
             values[setting.name] = _bounded(setting, value, key, where)
     if "user_agent" in values and not values["user_agent"].strip():
         raise ConfigError("crawler.user_agent", "must not be empty", where)
+    proxy = values.get("proxy", "").strip()
+    if proxy and proxy.lower() != "none" and not re.match(r"(?i)(https?|socks5h?)://[^/\s]+",
+                                                           proxy):
+        raise ConfigError("crawler.proxy", f"must be \"\", \"none\" or a proxy URL such as "
+                                            f"http://host:3128, got {proxy!r}", where)
     return CrawlerConfig(**values)
 
 
@@ -306,12 +354,19 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
         value = _typed(raw[setting.name], setting.kind, key, where)
         if setting.kind is list:
             value = _strings(value, key, where)
+        elif setting.kind is dict:
+            value = _string_table(value, key, where)
+        elif setting.kind in (int, float):
+            value = _bounded(setting, value, key, where)
         values[setting.name] = _SITE_CHECKS.get(setting.name, _keep)(value, key, where)
     starts = values["start_urls"]
     # default scope: the start URLs' hosts, by either scheme (sites move to https and
     # redirect there; a redirect out of scope is refused)
     include = values["include"] or tuple(dict.fromkeys(
         re.compile("^https?://" + re.escape(_host(u)) + "/") for u in starts))
+    headers = dict(values["headers"])
+    if values["cookies"]:
+        headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in values["cookies"].items())
     return SiteConfig(
         name=values["name"],
         start_urls=starts,
@@ -321,6 +376,11 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
         hints=SiteHints(body_selector=values["body_selector"],
                         drop_selectors=values["drop_selectors"],
                         drop_text=tuple(p.pattern for p in values["drop_text"])),
+        user_agent=values["user_agent"].strip(),
+        delay_seconds=values["delay_seconds"],
+        per_host_concurrency=values["per_host_concurrency"],
+        headers=tuple(headers.items()),
+        render=values["render"],
     )
 
 
@@ -358,8 +418,34 @@ def _check_patterns(patterns: tuple[str, ...], key: str, where: str
     return tuple(_regex(p, key, where) for p in patterns)
 
 
+def _check_selector(selector: str, key: str, where: str) -> str:
+    if selector:
+        _check_selectors((selector,), key, where)
+    return selector
+
+
+def _check_selectors(selectors: tuple[str, ...], key: str, where: str) -> tuple[str, ...]:
+    from .clean import selector_error  # the cleaner's own parser judges its hints
+
+    for selector in selectors:
+        why = selector_error(selector)
+        if why:
+            raise ConfigError(key, f"not a CSS selector the cleaner can use: {selector!r} "
+                                   f"({why})", where)
+    return selectors
+
+
+def _check_render(value: str, key: str, where: str) -> str:
+    if value not in ("", "browser"):
+        raise ConfigError(key, f'must be "" or "browser", got {value!r}', where)
+    return value
+
+
 _SITE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
     "name": _check_name,
+    "render": _check_render,
+    "body_selector": _check_selector,
+    "drop_selectors": _check_selectors,
     "start_urls": _check_start_urls,
     "include": _check_patterns,
     "exclude": _check_patterns,
@@ -377,6 +463,16 @@ def _strings(items: list[Any], key: str, where: str) -> tuple[str, ...]:
         if not isinstance(item, str):
             raise ConfigError(key, f"must contain strings only, got {item!r}", where)
     return tuple(items)
+
+
+def _string_table(table: dict[str, Any], key: str, where: str) -> dict[str, str]:
+    for name, value in table.items():
+        if not isinstance(value, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", name):
+            raise ConfigError(key, f"must map names to strings, got {name!r} = {value!r}",
+                              where)
+        if "\n" in value or "\r" in value:
+            raise ConfigError(key, f"{name!r}: a value may not contain a line break", where)
+    return table
 
 
 def _regex(pattern: str, key: str, where: str) -> re.Pattern[str]:
@@ -435,4 +531,6 @@ def _toml_value(value: Any) -> str:
         return f"'{value}'" if "\\" in value and "'" not in value else f'"{value}"'
     if isinstance(value, list):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"no TOML form for {value!r}")

@@ -3,6 +3,7 @@
     ReportArchiverError
     ├── ConfigError          a bad config key or value (exit 2)
     ├── LockedError          another crawl holds the database (exit 75)
+    ├── Interrupted          the run was stopped by a signal (exit 128 + the signal)
     ├── StoreError           the archive file cannot be opened, is not an archive, or a write
     │                        failed (exit 1; exit 2 when the file is not ours to touch)
     └── PageError            one URL could not be archived: ``url, kind, message, status,
@@ -36,6 +37,14 @@ class ConfigError(ReportArchiverError):
 
 class LockedError(ReportArchiverError):
     """Another crawl is running on the same database."""
+
+
+class Interrupted(ReportArchiverError):
+    """A run stopped by a signal (SIGTERM); it is recorded as interrupted and resumes."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__("interrupted: the next crawl resumes where this one stopped")
 
 
 class StoreError(ReportArchiverError):

@@ -10,7 +10,7 @@ from ._pipeline import clean_page
 from ._urls import canonicalize
 from .config import Config
 from .errors import FetchError, InvalidURL, ReportArchiverError
-from .models import Cleaned
+from .models import Cleaned, FetchResult
 
 
 class ExtractError(ReportArchiverError):
@@ -29,16 +29,20 @@ def extract_text(html: bytes, url: str = "") -> str:
 
 
 def extract_source(source: str, url: str, config: Config) -> tuple[Cleaned, str]:
-    """Clean ``source`` ('-', a file path or an http(s) URL); returns (cleaned, page URL)."""
-    from .clean import clean
+    """Clean ``source`` ('-', a file path or an http(s) URL); returns (cleaned, page URL).
 
+    HTML pages are cleaned; PDF, Word and Excel files are read for their text and metadata
+    (the bytes decide, not the name); anything without text gives ``Cleaned.problem``.
+    """
     if source.lower().startswith(("http://", "https://")):
         return _extract_url(source, config)
     try:
         data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         raise ExtractError(f"{source}: cannot read ({exc.strerror or exc})") from exc
-    return clean(data, url, hints=config.hints_for(url)), url
+    fetch = FetchResult(url=url, final_url=url, status=200, headers={}, body=data,
+                        fetched_at="")
+    return clean_page(fetch, config.hints_for(url)), url
 
 
 def _extract_url(source: str, config: Config) -> tuple[Cleaned, str]:

@@ -65,6 +65,11 @@ class Cleaned:
     encoding: str  # the codec the bytes were decoded with
     metadata: Metadata = field(default_factory=Metadata)
     hint_misses: tuple[str, ...] = ()  # site hints that matched nothing (reported, then ignored)
+    #: what the bytes were: "html", or a document kind ("pdf", "docx", ...) read for its
+    #: text, or something with no text ("image", "other", "empty")
+    source_kind: str = "html"
+    #: why there is no text when there is none ("scanned PDF: ...", "an image"), else ""
+    problem: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +113,21 @@ class FetchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file a report links to (附件), fetched and read for its text."""
+
+    url: str
+    link_text: str
+    fetch: FetchResult
+    kind: str  # what the bytes are (sniffed), not what the link promised
+    text: str = ""
+    page_count: int = 0
+    scanned: bool = False
+    truncated: bool = False
+    error: str = ""  # why there is no (complete) text, "" when there is
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One fetched page of a report, cleaned."""
 
@@ -135,6 +155,18 @@ class Report:
     complete: bool = True
     #: why it is incomplete when no fetch failed (more pages than max_report_pages)
     incomplete_reason: str = ""
+    #: the files it links to, read for their text (searchable with the report)
+    attachments: tuple[Attachment, ...] = ()
+
+    @property
+    def source_kind(self) -> str:
+        """What page 1 was: "html", or the document kind of a report that is a file."""
+        return self.pages[0].cleaned.source_kind if self.pages else "html"
+
+    @property
+    def attachments_text(self) -> str:
+        """The text of its attachments, as indexed for search with it."""
+        return "\n\n".join(a.text for a in self.attachments if a.text)
 
     @property
     def page_count(self) -> int:

@@ -9,5 +9,6 @@ HTML); ``_text`` holds the text-level rules they share, ``_links`` the page's li
 from ._clean import clean
 from ._encoding import Decoded, decode_html
 from ._links import PageLinks, extract_links
+from ._selectors import selector_error
 
-__all__ = ["Decoded", "PageLinks", "clean", "decode_html", "extract_links"]
+__all__ = ["Decoded", "PageLinks", "clean", "decode_html", "extract_links", "selector_error"]

@@ -1,7 +1,8 @@
 """Links of a page: what the crawler follows, and the later pages of a multi-page report.
 
 In-article pagination is found without site configuration: links numbered on the report's own
-stem (``4633_2.html``), ``rel="next"`` and "下一页"/"next" links.
+stem (``4633_2.html``), ``rel="next"`` and "下一页"/"next" links, and the options of a
+``<select>`` pager (DedeCMS's "跳转到" box).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser
 
 from .._urls import canonicalize, first_page_of
+from ..documents import attachment_kind
 from ..errors import InvalidURL
 
 _NEXT_TEXT = re.compile(r"^\s*(下一页|下页|后一页|next(\s+page)?|›|»|>)\s*$", re.IGNORECASE)
@@ -24,9 +26,13 @@ _FEED_LINK = re.compile(rb"<link>\s*(?:<!\[CDATA\[)?\s*([^<\]\s]+)|<link[^>]+hre
 
 @dataclass(frozen=True, slots=True)
 class PageLinks:
-    links: tuple[str, ...]  # canonical absolute URLs, document order, no duplicates
+    """The links of one page, canonical and absolute, in document order, no duplicates."""
+
+    links: tuple[str, ...]
     next_links: tuple[str, ...]  # rel=next or "下一页" targets
     feeds: tuple[str, ...]  # RSS/Atom alternates
+    #: links to documents (附件: PDF, Word, Excel...): (url, anchor text, promised kind)
+    attachments: tuple[tuple[str, str, str], ...] = ()
 
 
 def extract_links(html: str, url: str) -> PageLinks:
@@ -41,14 +47,22 @@ def extract_links(html: str, url: str) -> PageLinks:
             base = url
     seen: dict[str, None] = {}
     nexts: dict[str, None] = {}
+    attachments: dict[str, tuple[str, str, str]] = {}
     for node in tree.css("a[href], area[href]"):
         target = _resolve(node.attributes.get("href"), base)
         if target is None:
             continue
         seen.setdefault(target)
+        text = node.text(deep=True) or ""
         rel = (node.attributes.get("rel") or "").lower()
-        if "next" in rel.split() or _NEXT_TEXT.match(node.text(deep=True) or ""):
+        if "next" in rel.split() or _NEXT_TEXT.match(text):
             nexts.setdefault(target)
+        kind = attachment_kind(target, text)
+        if kind is not None and target not in attachments:
+            attachments[target] = (target, " ".join(text.split())[:200], kind)
+    for target in _pager_options(tree, base):
+        seen.setdefault(target)
+        nexts.setdefault(target)
     feeds: dict[str, None] = {}
     for node in tree.css("link[href]"):
         rel = (node.attributes.get("rel") or "").lower().split()
@@ -60,7 +74,24 @@ def extract_links(html: str, url: str) -> PageLinks:
             nexts.setdefault(target)
         elif "alternate" in rel and ("rss" in kind or "atom" in kind):
             feeds.setdefault(target)
-    return PageLinks(tuple(seen), tuple(nexts), tuple(feeds))
+    return PageLinks(tuple(seen), tuple(nexts), tuple(feeds), tuple(attachments.values()))
+
+
+def _pager_options(tree: LexborHTMLParser, base: str) -> list[str]:
+    """The pages of a ``<select>`` pager, in order: DedeCMS's default "跳转到" box
+    (``name="sldd"``) and any select that navigates with ``location`` on change lists every
+    page of the article as an option value, often with no plain link to the later pages."""
+    found: list[str] = []
+    for select in tree.css("select"):
+        attrs = select.attributes
+        navigates = "location" in (attrs.get("onchange") or "").lower()
+        if not navigates and (attrs.get("name") or "").lower() != "sldd":
+            continue
+        for option in select.css("option[value]"):
+            target = _resolve(option.attributes.get("value"), base)
+            if target is not None:
+                found.append(target)
+    return found
 
 
 def _resolve(href: str | None, base: str) -> str | None:

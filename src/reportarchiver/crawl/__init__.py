@@ -7,7 +7,7 @@ keeps one crawl per database.
 
 from ._ingest import IngestResult, ingest, run_ingest
 from ._lock import crawl_lock
-from ._loop import ProgressFn, RunSummary, crawl, run_crawl
+from ._loop import ProgressFn, RunSummary, crawl, plan_crawl, run_crawl
 
 __all__ = ["IngestResult", "ProgressFn", "RunSummary", "crawl", "crawl_lock", "ingest",
-           "run_crawl", "run_ingest"]
+           "plan_crawl", "run_crawl", "run_ingest"]

@@ -48,8 +48,11 @@ class Verdict:
 ACCEPT = Verdict(True)
 
 
-def not_a_report(text: str, title: str = "") -> str:
-    """Why a page with this cleaned body (and title) is no report, or "" when it may be."""
+def not_a_report(text: str, title: str = "", problem: str = "") -> str:
+    """Why a page with this cleaned body (and title) is no report, or "" when it may be.
+    ``problem``: why the body has no text (an image, a scanned PDF), when it has none."""
+    if problem and len(text.strip()) < MIN_REPORT_BODY:
+        return problem
     if len(text) <= _SOFT_404_MAX_CHARS:
         match = _SOFT_404.search(title + "\n" + text)
         if match:
@@ -60,9 +63,9 @@ def not_a_report(text: str, title: str = "") -> str:
 
 
 def judge_revision(old_title: str, old_kind: str, old_text: str, new_title: str,
-                   new_kind: str, new_text: str) -> Verdict:
+                   new_kind: str, new_text: str, new_problem: str = "") -> Verdict:
     """Whether the new body of a report may replace the archived one."""
-    why = not_a_report(new_text, new_title)
+    why = not_a_report(new_text, new_title, new_problem)
     if why:
         return Verdict(False, "not_a_report", why)
     if not_a_report(old_text, old_title):

@@ -9,24 +9,42 @@ killed run resumes where it stopped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import os
+import signal
 import time
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from .._urls import canonicalize, first_page_of, host_of, listing_key, origin_of, trap_reason
+from .._urls import (
+    canonicalize,
+    date_walk,
+    first_page_of,
+    host_of,
+    listing_key,
+    origin_of,
+    trap_reason,
+    url_pattern,
+)
 from ..config import Config, SiteConfig
-from ..errors import InvalidURL, ReportArchiverError
+from ..errors import Interrupted, InvalidURL, ReportArchiverError, StoreError
 from ..fetch import Fetcher
+from ..fetch._browser import BrowserRenderer
 from ..store import Archive, check_archive
 from ..store._frontier import TOO_DEEP
 from ._lock import crawl_lock, holds_lock
 from ._session import Counters, PageOutcome, Session
 from ._workers import PageAnalyzer
+
+logger = logging.getLogger(__name__)
+
+#: The reason recorded for a list URL beyond the per-pattern budget.
+TRAP_BUDGET = "over the per-pattern budget of list pages (a crawler trap?)"
 
 #: Writes of the crawl loop are committed in groups this often: a kill -9 loses at most this
 #: much work (redone by the next run), and each page no longer pays for four commits.
@@ -47,12 +65,14 @@ class RunSummary:
     duration_seconds: float
     counters: dict[str, int]
     queued_left: int = 0
+    #: things a person should look at that are no errors: site hints that matched nothing
+    warnings: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The summary as a flat JSON-ready dict (``crawl --json``)."""
         return {"run_id": self.run_id, "status": self.status, "command": self.command,
                 "duration_seconds": round(self.duration_seconds, 3), **self.counters,
-                "queued_left": self.queued_left}
+                "queued_left": self.queued_left, "warnings": list(self.warnings)}
 
     def line(self) -> str:
         """The one-line summary a crawl prints."""
@@ -71,11 +91,26 @@ class _Loop:
     sites: dict[str, SiteConfig]
     limit: int
     progress: ProgressFn | None
+    run_id: int | None = None
     #: task -> (url, host, depth, site)
     in_flight: dict[asyncio.Task[PageOutcome], tuple[str, str, int, SiteConfig]] = field(
         default_factory=dict)
     busy_hosts: Counter[str] = field(default_factory=Counter)
     queued_at: tuple[float, int] = (float("-inf"), 0)
+    #: per site, its start URLs that failed this run; a site that fetched one is left out
+    failed_starts: dict[str, set[str]] = field(default_factory=dict)
+    #: per URL pattern, the listings (listing_key) read as list pages this run: the budget
+    #: against crawler traps counts these, so one listing's paging counts once
+    listings: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    def every_site_failed(self) -> bool:
+        """True when every site failed on each of its start URLs this run: a site that is
+        down (refused, robots.txt failing, redirect loops) is an error, not an empty
+        success. A site whose start URLs were not all tried (a resumed backlog) has not
+        failed."""
+        return all(
+            {canonicalize(u) for u in site.start_urls} <= self.failed_starts.get(name, set())
+            for name, site in self.sites.items())
 
     @property
     def archive(self) -> Archive:
@@ -101,7 +136,13 @@ class _Loop:
     async def _run(self) -> None:
         cfg = self.session.config.crawler
         names = list(self.sites)
-        with self.archive.grouped_commits(COMMIT_SECONDS) as commit_if_due:
+        counters = self.session.counters
+
+        def save_counters() -> None:
+            if self.run_id is not None:
+                self.archive.update_run(self.run_id, counters.as_dict())
+
+        with self.archive.grouped_commits(COMMIT_SECONDS, save_counters) as commit_if_due:
             while True:
                 if self.budget_left():
                     self._fill(names, cfg.concurrency, cfg.per_host_concurrency)
@@ -120,21 +161,49 @@ class _Loop:
         frontier = self.archive.frontier
         busy_urls = {entry[0] for entry in self.in_flight.values()}
         for host in frontier.queued_hosts():
-            room = min(per_host - self.busy_hosts[host], concurrency - len(self.in_flight))
-            if room <= 0:
-                continue
-            for url, site, kind, depth in frontier.next_for_host(host, names, busy_urls, room):
-                if not self.budget_left():
-                    return
-                config = self.sites[site]
-                task = asyncio.create_task(self.session.process(url, config, kind))
-                self.in_flight[task] = (url, host, depth, config)
-                self.busy_hosts[host] += 1
-                busy_urls.add(url)
+            skipped = True
+            while skipped:  # URLs skipped by the trap budget leave room for the next ones
+                skipped = False
+                room = min(per_host - self.busy_hosts[host], concurrency - len(self.in_flight))
+                if room <= 0:
+                    break
+                for url, site, kind, depth in frontier.next_for_host(host, names, busy_urls,
+                                                                     room):
+                    if not self.budget_left():
+                        return
+                    if kind == "list" and self._over_pattern_budget(url):
+                        skipped = True
+                        continue
+                    config = self.sites[site]
+                    task = asyncio.create_task(self.session.process(url, config, kind))
+                    self.in_flight[task] = (url, host, depth, config)
+                    self.busy_hosts[host] += 1
+                    busy_urls.add(url)
+
+    def _over_pattern_budget(self, url: str) -> bool:
+        """Skip a list URL (for good, with the reason) when its pattern already gave
+        ``max_listings_per_pattern`` listings this run: an endless calendar, a search form
+        with every query. Report pages never count, nor a listing's own paging."""
+        seen = self.listings[url_pattern(url)]
+        limit = self.session.config.crawler.max_listings_per_pattern
+        if len(seen) < limit or listing_key(url) in seen or self.session.is_start(url):
+            return False
+        self.archive.frontier.finish(url, "skipped", f"{TRAP_BUDGET} ({limit} listings "
+                                                     f"like {url_pattern(url)} this run)")
+        self.session.counters.skipped += 1
+        return True
 
     def _record(self, outcome: PageOutcome, site: SiteConfig, depth: int) -> None:
         """The outcome of one URL into the queue: its state, and its links one hop deeper."""
-        self._discover(site, outcome.links, depth, outcome.listing)
+        logger.log(logging.WARNING if outcome.state == "failed" else logging.INFO,
+                   "%s %s %s: %s", outcome.state, outcome.kind, outcome.url, outcome.detail)
+        if outcome.state != "done" and self.session.is_start(outcome.url):
+            self.failed_starts.setdefault(site.name, set()).add(outcome.url)
+        is_list = outcome.kind in ("list", "probe") and outcome.outcome == "list"
+        if is_list:
+            self.listings[url_pattern(outcome.url)].add(listing_key(outcome.url))
+        self._discover(site, outcome.links, depth, outcome.listing,
+                       outcome.url if is_list else None)
         self.archive.frontier.finish(outcome.url, outcome.state,
                                      outcome.detail if outcome.state != "done" else outcome.note,
                                      kind=outcome.kind)
@@ -154,8 +223,11 @@ class _Loop:
         return max(0, self.queued_at[1] - len(self.in_flight))
 
     def _discover(self, site: SiteConfig, links: Iterable[str], depth: int,
-                  listing: str | None = None) -> None:
+                  listing: str | None = None, list_page: str | None = None) -> None:
         """Queue in-scope links one hop deeper; record traps and depth overflows as skipped.
+
+        ``list_page``: the list page the links come from; its links to the same page for
+        another date (a calendar's previous/next day) are not followed.
 
         ``listing``: the :func:`~reportarchiver._urls.listing_key` of the list page the links
         come from. Its other pages (``index_2.html`` … ``index_999.html``) stay at its depth:
@@ -173,6 +245,9 @@ class _Loop:
                 continue
             hop = depth if listing and listing_key(link) == listing else depth + 1
             reason = trap_reason(link)
+            if reason is None and list_page and not site.is_report(link) and date_walk(
+                    list_page, link):
+                reason = "date-walking link (a calendar's next or previous date)"
             if reason is None and hop > max_depth:
                 reason = f"{TOO_DEEP} {max_depth}"
             if reason:
@@ -211,23 +286,41 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
     sites = [config.site(n) for n in site_names] if site_names else list(config.sites)
     if not sites:
         raise ReportArchiverError("no sites configured: add a [[sites]] table to config.toml")
+    problem = archive.quick_check()
+    if problem != "ok":  # crawling into a damaged file would spread the damage
+        raise StoreError(f"{archive.path}: the archive fails SQLite's quick_check "
+                         f"({problem}); nothing was crawled. Restore a backup, or try "
+                         "`sqlite3 reports.db .recover`")
     limit = config.crawler.max_pages if max_pages is None else max_pages
     names = [s.name for s in sites]
     started = time.monotonic()
-    run_id = archive.start_run(command, os.getpid())
-    counters, status = Counters(), "failed"
+    run_id = archive.start_run(command, os.getpid(), locked=True)
+    counters, status, warnings = Counters(), "failed", ()
     analyzer = PageAnalyzer(config.crawler.clean_workers)
     try:
-        async with Fetcher(config.crawler, transport=transport) as fetcher:
-            session = Session(config, archive, fetcher, run_id, counters, analyzer)
+        async with Fetcher(config.crawler, transport=transport) as fetcher, \
+                contextlib.AsyncExitStack() as stack:
+            renderer = None
+            if any(site.render == "browser" for site in sites):
+                renderer = await stack.enter_async_context(
+                    BrowserRenderer(config.crawler.deadline_seconds))
+            session = Session(config, archive, fetcher, run_id, counters, analyzer, renderer)
             for site in sites:
+                for host in site.hosts():  # the site's own politeness, where it has one
+                    fetcher.throttle.configure(
+                        host, delay=site.delay_seconds if site.delay_seconds >= 0 else None,
+                        per_host=site.per_host_concurrency or None)
                 archive.frontier.add(site.name, [
                     (u, "report" if site.is_report(u) else "list", 0)
                     for u in (canonicalize(s) for s in site.start_urls)])
             archive.frontier.prepare_run(names, config.crawler.recheck_days)
             await _queue_sitemaps(session, sites)
-            await _Loop(session, {s.name: s for s in sites}, limit, progress).run()
-        status = "ok"
+            loop = _Loop(session, {s.name: s for s in sites}, limit, progress, run_id)
+            await loop.run()
+        status = "failed" if loop.every_site_failed() else "ok"
+        warnings = tuple(session.warnings())
+        for warning in warnings:
+            logger.warning("%s", warning)
     except (asyncio.CancelledError, KeyboardInterrupt):
         status = "interrupted"
         raise
@@ -237,7 +330,7 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
         archive.finish_run(run_id, status, {**counters.as_dict(),
                                             "duration_seconds": round(duration, 3)})
     left = archive.frontier.queued_count(names)
-    return RunSummary(run_id, status, command, duration, counters.as_dict(), left)
+    return RunSummary(run_id, status, command, duration, counters.as_dict(), left, warnings)
 
 
 async def _queue_sitemaps(session: Session, sites: list[SiteConfig]) -> None:
@@ -276,5 +369,52 @@ def run_crawl(config: Config, *, site_names: list[str] | None = None,
         raise ReportArchiverError("no sites configured: add a [[sites]] table to config.toml")
     check_archive(config.database)  # a file that is no archive: refused before the lock file
     with crawl_lock(config.database), Archive(config.database) as archive:
-        return asyncio.run(crawl_locked(config, archive, site_names=site_names, max_pages=max_pages,
-                                 progress=progress, transport=transport, command=command))
+        return asyncio.run(_until_terminated(crawl_locked(
+            config, archive, site_names=site_names, max_pages=max_pages, progress=progress,
+            transport=transport, command=command)))
+
+
+async def _until_terminated(job: Coroutine[Any, Any, RunSummary]) -> RunSummary:
+    """Run ``job``; SIGTERM (systemd, ``timeout``, ``kill``) cancels it as Ctrl-C does, so
+    the run is recorded as interrupted and its workers stop: :class:`Interrupted`."""
+    task = asyncio.ensure_future(job)
+    loop = asyncio.get_running_loop()
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)
+    except (NotImplementedError, RuntimeError):  # not the main thread, not Unix
+        return await task
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if terminated:  # (Ctrl-C cancels too, and ends as KeyboardInterrupt)
+            raise Interrupted(signal.SIGTERM) from None
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+def plan_crawl(config: Config, *, site_names: list[str] | None = None,
+               max_pages: int | None = None) -> list[tuple[str, str, str, int]]:
+    """What the next crawl would fetch first, ``(url, site, kind, depth)``, without fetching
+    or writing anything (``crawl --dry-run``): the queue as the run would prepare it. What
+    lies beyond needs the list pages fetched, so a new archive plans its start URLs only."""
+    sites = [config.site(n) for n in site_names] if site_names else list(config.sites)
+    limit = config.crawler.max_pages if max_pages is None else max_pages
+    starts = [(u, s.name, "report" if s.is_report(u) else "list", 0)
+              for s in sites for u in (canonicalize(x) for x in s.start_urls)]
+    check_archive(config.database)
+    if not config.database.exists():
+        return starts[:limit or None]
+    with Archive(config.database) as archive, archive.rolled_back():
+        for site in sites:
+            archive.frontier.add(site.name, [(u, k, d) for u, n, k, d in starts
+                                             if n == site.name])
+        archive.frontier.prepare_run([s.name for s in sites], config.crawler.recheck_days)
+        return archive.frontier.queued([s.name for s in sites], limit or None)

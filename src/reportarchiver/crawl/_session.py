@@ -8,21 +8,29 @@ URLs and records what :class:`PageOutcome` says.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from .._pipeline import PageAnalysis, stitch
-from .._urls import host_of, listing_key, origin_of
+from .._pipeline import PageAnalysis, read_attachment, stitch, with_attachments
+from .._urls import canonicalize, host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
+from ..documents import needs_javascript
 from ..errors import FetchError, HTTPStatusError, OutOfScope, PageError, RobotsDisallowed
 from ..fetch import Fetcher, RobotsRules, robots_rules
-from ..models import FetchResult, Page, Report
+from ..fetch._browser import BrowserRenderer
+from ..models import Attachment, FetchResult, Page, Report
 from ..store import Archive
 from ..store._archive import content_hash
 from ._judge import judge_revision, not_a_report
 from ._workers import PageAnalyzer
 
+#: The note recorded for a page that shows no text without JavaScript.
+NEEDS_JS = "needs JavaScript"
 #: Without a report_pattern, a page whose cleaned body is at least this long is a report.
 MIN_REPORT_CHARS = 500
 
@@ -39,6 +47,7 @@ class Counters:
     skipped: int = 0
     gone: int = 0  # archived reports whose page is gone (404/410) or no report any more
     kept: int = 0  # archived reports kept against a suspicious replacement
+    needs_js: int = 0  # report URLs whose page shows no text without JavaScript
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -91,8 +100,32 @@ class Session:
     run_id: int | None
     counters: Counters = field(default_factory=Counters)
     analyze: PageAnalyzer = field(default_factory=PageAnalyzer)
+    #: a headless browser, for sites with render = "browser"
+    renderer: BrowserRenderer | None = None
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    _starts: frozenset[str] | None = None
+    #: (site, hint) -> report pages where the hint matched nothing, this run
+    hint_misses: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: site -> report pages cleaned this run (what the misses are out of)
+    report_pages: Counter[str] = field(default_factory=Counter)
+
+    def warnings(self) -> list[str]:
+        """One line per site hint that matched nothing on report pages this run."""
+        return [f"site {site}: the hint {hint!r} matched nothing on {misses} of "
+                f"{self.report_pages[site]} report pages (the generic cleaner was used)"
+                for (site, hint), misses in sorted(self.hint_misses.items())]
+
+    def is_start(self, url: str) -> bool:
+        """True for a configured start URL: its failure is the site's, always an error."""
+        if self._starts is None:
+            urls = set()
+            for site in self.config.sites:
+                for start in site.start_urls:
+                    with contextlib.suppress(PageError):
+                        urls.add(canonicalize(start))
+            self._starts = frozenset(urls)
+        return url in self._starts
 
     # -- one URL ------------------------------------------------------------------------------
 
@@ -112,13 +145,14 @@ class Session:
             return self._failed(url, kind, exc)
 
     def _failed(self, url: str, kind: str, exc: PageError) -> PageOutcome:
+        start = self.is_start(url)
         if (kind == "report" and isinstance(exc, HTTPStatusError) and exc.url == url
                 and exc.status in (404, 410)):
             note = f"HTTP {exc.status}: the page is gone, the archived report stays"
             if self.archive.mark_live(url, "gone", note):
                 self.counters.gone += 1
                 return PageOutcome(url, "done", kind, "gone", note=note)
-        if isinstance(exc, RobotsDisallowed) and exc.url == url:
+        if isinstance(exc, RobotsDisallowed) and exc.url == url and not start:
             self.counters.skipped += 1
             return PageOutcome(url, "skipped", kind, error=exc)
         if kind == "probe" and exc.status in (403, 404, 410):
@@ -163,17 +197,18 @@ class Session:
         shorter part): the error is raised instead.
         """
         fetched: dict[str, FetchResult] = {}
+        files: dict[str, Attachment] = {}
         analysis = None
         if first is not None:
             result, analysis = first
         else:
             result, modified = await self.fetch_page(url, site)
             if not modified:
-                unchanged = await self._all_pages_unchanged(url, site, fetched)
+                unchanged = await self._all_pages_unchanged(url, site, fetched, files)
                 if unchanged is not None:
                     return unchanged
-        pages, links, failed, more = await self._fetch_pages(url, result, site, fetched,
-                                                             analysis)
+        pages, links, failed, more, found = await self._fetch_pages(url, result, site, fetched,
+                                                                    analysis)
         stored = None
         if failed is not None:
             stored = self.archive.report(url)
@@ -182,8 +217,13 @@ class Session:
         limit = self.config.crawler.max_report_pages
         capped = f"more than max_report_pages = {limit} pages: stored the first {limit}" if (
             more and failed is None) else ""
+        for page in pages:
+            self.report_pages[site.name] += 1
+            for hint in page.cleaned.hint_misses:
+                self.hint_misses[site.name, hint] += 1
         report = stitch(url, site.name, pages, complete=failed is None and not capped,
                         incomplete_reason=capped)
+        report = with_attachments(report, await self._attachments(found, files))
         kept = self._keep_archived(report, stored if failed is not None else None)
         if kept is not None:
             return replace(kept, links=links)
@@ -203,17 +243,25 @@ class Session:
         url, meta = report.url, report.metadata
         stored = stored or self.archive.report(url)
         if stored is None:
-            why = not_a_report(report.text, meta.title)
+            first = report.pages[0]
+            why = not_a_report(report.text, meta.title, first.cleaned.problem)
             if not why:
                 return None
             self.archive.keep_pages(report)  # nothing archived to protect: just the raw pages
-            self.counters.skipped += 1
-            return PageOutcome(url, "done", "report", "not_a_report", meta.title,
-                               report.page_count, note=why)
+            outcome = "not_a_report"
+            if first.cleaned.source_kind == "html" and needs_javascript(first.fetch.body,
+                                                                        len(report.text)):
+                outcome, why = "needs_js", f"{NEEDS_JS}: the page shows no text without it"
+                self.counters.needs_js += 1
+            else:
+                self.counters.skipped += 1
+            return PageOutcome(url, "done", "report", outcome, meta.title, report.page_count,
+                               note=why)
         if stored["content_hash"] == content_hash(report.text):
             return None
         verdict = judge_revision(stored["title"] or "", stored["kind"] or "",
-                                 stored["body_text"] or "", meta.title, meta.kind, report.text)
+                                 stored["body_text"] or "", meta.title, meta.kind, report.text,
+                                 report.pages[0].cleaned.problem)
         if verdict.accept:
             return None
         self.archive.keep_report(report, verdict.status, verdict.reason)
@@ -225,9 +273,11 @@ class Session:
                            stored["page_count"] or 0, note=verdict.reason)
 
     async def _all_pages_unchanged(self, url: str, site: SiteConfig,
-                                   fetched: dict[str, FetchResult]) -> PageOutcome | None:
-        """When page 1 was a 304: check the stored later pages the same way. Pages fetched
-        on the way are kept in ``fetched`` so that a changed report is not fetched twice."""
+                                   fetched: dict[str, FetchResult],
+                                   files: dict[str, Attachment]) -> PageOutcome | None:
+        """When page 1 was a 304: check the stored later pages and the attachments the same
+        way. What is fetched on the way is kept in ``fetched`` and ``files``, so that a
+        changed report is not fetched twice."""
         stored = self.archive.report(url)
         if stored is None or not stored["complete"]:
             return None  # an incomplete report is fetched whole again
@@ -236,6 +286,11 @@ class Session:
             result, modified = await self.fetch_page(page_url, site)
             fetched[page_url] = result
             changed = changed or modified
+        for old in self.archive.report_attachments(stored["id"]):
+            new = await self._attachment(old.url, old.link_text)
+            if new is not None:
+                files[old.url] = new
+                changed = changed or new.fetch.body != old.fetch.body
         if changed:
             return None
         self.archive.touch_report(url)
@@ -246,29 +301,66 @@ class Session:
     async def _fetch_pages(self, url: str, first: FetchResult, site: SiteConfig,
                            fetched: dict[str, FetchResult],
                            first_analysis: PageAnalysis | None = None
-                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None, bool]:
+                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None, bool,
+                                      dict[str, tuple[str, str, str]]]:
         """The report's pages in order up to the first that fails (at most
-        ``max_report_pages``), its links, that failure, and whether pages were left over."""
+        ``max_report_pages``), its links, that failure, whether pages were left over, and
+        the attachments its pages link to."""
         analysis = first_analysis or await self.analyze(first, site.hints)
         pages = [_page(first, analysis, 1)]
+        found = {a[0]: a for a in analysis.links.attachments}
         known = dict((u, n) for n, u in report_page_links(analysis.links, url))
         done = {url}
         while True:
             pending = sorted((n, u) for u, n in known.items() if u not in done)
             if not pending:
-                return pages, analysis.links.links, None, False
+                return pages, analysis.links.links, None, False, found
             if len(pages) >= self.config.crawler.max_report_pages:
-                return pages, analysis.links.links, None, True
+                return pages, analysis.links.links, None, True, found
             number, page_url = pending[0]
             done.add(page_url)
             try:
                 result = fetched.get(page_url) or (await self.fetch_page(page_url, site))[0]
             except FetchError as exc:
-                return pages, analysis.links.links, exc, False
+                return pages, analysis.links.links, exc, False, found
             more = await self.analyze(result, site.hints)
             pages.append(_page(result, more, number))
+            for attachment in more.links.attachments:
+                found.setdefault(attachment[0], attachment)
             for n, u in report_page_links(more.links, url):
                 known.setdefault(u, n)
+
+    async def _attachments(self, found: dict[str, tuple[str, str, str]],
+                           files: dict[str, Attachment]) -> tuple[Attachment, ...]:
+        """The files a report links to (at most ``max_attachments``), fetched and read, or
+        taken from ``files`` (fetched while checking for changes). One that fails is
+        recorded and left out: the report stands without it."""
+        read = []
+        for url, link_text, _kind in list(found.values())[:self.config.crawler.max_attachments]:
+            item = files.get(url) or await self._attachment(url, link_text)
+            if item is not None:
+                read.append(replace(item, link_text=link_text))
+        return tuple(read)
+
+    async def _attachment(self, url: str, link_text: str) -> Attachment | None:
+        """One attachment, politely (robots.txt, the host's delay), with a conditional GET
+        and capped at ``max_attachment_bytes``, read in a clean worker; None when it fails
+        (the failure is recorded)."""
+        try:
+            await self.check_allowed(url)
+            stored = self.archive.stored_attachment(url)
+            result = await self.fetcher.get(
+                url, etag=stored.fetch.etag if stored else "",
+                last_modified=stored.fetch.last_modified if stored else "",
+                check=self.check_allowed, max_bytes=self.config.crawler.max_attachment_bytes)
+            self.counters.fetched += 1
+            if result.status == 304 and stored is not None:
+                return stored
+            return await self.analyze.run(
+                url, functools.partial(read_attachment, url, link_text, result))
+        except PageError as exc:
+            self.record(exc)
+            return None
 
     # -- fetching -----------------------------------------------------------------------------
 
@@ -285,15 +377,32 @@ class Session:
                 raise OutOfScope(url, f"redirected out of the site's scope to {target}")
             await self.check_allowed(target)
 
+        if site.render == "browser" and self.renderer is not None:
+            return await self._rendered(url, site, check_hop), True
         etag, last_modified = self.archive.page_validators(url)
         result = await self.fetcher.get(url, etag=etag, last_modified=last_modified,
-                                        check=check_hop)
+                                        check=check_hop, headers=site.request_headers())
         self.counters.fetched += 1
         stored = self.archive.stored_page(url) if result.status == 304 else None
         if stored is not None:
             return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
                                body=stored.raw, fetched_at=result.fetched_at), False
         return result, True
+
+    async def _rendered(self, url: str, site: SiteConfig,
+                        check_hop: Callable[[str], Awaitable[None]]) -> FetchResult:
+        """The page as a headless browser shows it; each of its requests (scripts, data)
+        fetched here, politely, robots.txt obeyed (the page itself: in the site's scope)."""
+        assert self.renderer is not None
+
+        async def fetch(target: str) -> FetchResult:
+            await self.check_allowed(target)
+            return await self.fetcher.get(target, check=check_hop if target == url else
+                                          self.check_allowed, headers=site.request_headers())
+
+        result = await self.renderer.render(url, fetch, self.user_agent(url))
+        self.counters.fetched += 1
+        return result
 
     async def robots_for(self, url: str) -> RobotsRules:
         """The robots rules of ``url``'s origin, fetched once per run."""
@@ -304,13 +413,20 @@ class Session:
                 self.robots[origin] = await self._fetch_robots(origin)
         return self.robots[origin]
 
+    def user_agent(self, url: str) -> str:
+        """The User-Agent requests to ``url`` carry: its site's, else the crawler's."""
+        site = self.config.site_for(url)
+        return (site.user_agent if site else "") or self.config.crawler.user_agent
+
     async def _fetch_robots(self, origin: str) -> RobotsRules:
+        agent = self.user_agent(origin + "/")
         try:
-            result = await self.fetcher.get(origin + "/robots.txt", accept_errors=True)
+            result = await self.fetcher.get(origin + "/robots.txt", accept_errors=True,
+                                            headers={"User-Agent": agent})
             rules = robots_rules(result.status, result.body)
         except FetchError as exc:
             rules = robots_rules(None, b"", exc.message)
-        delay = rules.crawl_delay(self.config.crawler.user_agent)
+        delay = rules.crawl_delay(agent)
         cap = self.config.crawler.max_retry_after_seconds
         if delay and delay > cap:  # a host that wants hours between requests is not crawled
             rules = RobotsRules(None, allow_all=False, reason=(
@@ -328,7 +444,7 @@ class Session:
         if not self.config.crawler.respect_robots:
             return
         rules = await self.robots_for(url)
-        if not rules.allowed(url, self.config.crawler.user_agent):
+        if not rules.allowed(url, self.user_agent(url)):
             raise RobotsDisallowed(url, rules.reason or "disallowed by robots.txt")
 
 

@@ -21,10 +21,13 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
 
 from .._pipeline import PageAnalysis, analyze_page
 from ..errors import CleanerCrashed
 from ..models import FetchResult, SiteHints
+
+T = TypeVar("T")
 
 #: How often a worker checks that the crawler is alive where pidfds are missing, in seconds.
 WATCH_INTERVAL = 0.5
@@ -97,7 +100,13 @@ class PageAnalyzer:
     async def __call__(self, fetch: FetchResult, hints: SiteHints | None, *,
                        body: bool = True) -> PageAnalysis:
         """The page's analysis (``analyze(fetch, hints, body=body)``), in a worker process."""
-        job = functools.partial(self._analyze, fetch, hints, body=body)
+        return await self.run(fetch.url, functools.partial(self._analyze, fetch, hints,
+                                                           body=body))
+
+    async def run(self, url: str, job: Callable[[], T]) -> T:
+        """Run ``job`` (a picklable call: a module function with its arguments) in a worker
+        process, or here with 0 workers; :class:`CleanerCrashed` for ``url`` when it kills
+        every worker it is tried in. Attachments are read this way too."""
         if self._workers == 0:
             return job()
         pool = self._pool
@@ -118,10 +127,9 @@ class PageAnalyzer:
                 except BrokenProcessPool:
                     self._solo_pool = None
                     self._retire(pool)
-        raise CleanerCrashed(fetch.url, "the page kills the clean worker process")
+        raise CleanerCrashed(url, "the page kills the clean worker process")
 
-    async def _submit(self, pool: ProcessPoolExecutor,
-                      job: Callable[[], PageAnalysis]) -> PageAnalysis:
+    async def _submit(self, pool: ProcessPoolExecutor, job: Callable[[], T]) -> T:
         return await asyncio.get_running_loop().run_in_executor(pool, job)
 
     def _retire(self, pool: ProcessPoolExecutor) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,6 +44,7 @@ from ..errors import (
 )
 from ..models import FetchResult
 from ._politeness import HostThrottle, parse_retry_after
+from ._proxy import proxy_transport
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -103,13 +104,16 @@ class Fetcher:
         # the first retry waits about one host delay (at least 50 ms), doubling from there
         self.backoff_initial = backoff_initial if backoff_initial is not None else max(
             0.05, min(cfg.delay_seconds, 2.0))
+        limits = httpx.Limits(max_connections=cfg.concurrency * 2,
+                              max_keepalive_connections=cfg.concurrency * 2)
         self.client = httpx.AsyncClient(
             headers={"User-Agent": cfg.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=httpx.Timeout(cfg.timeout_seconds),
             follow_redirects=False,  # every hop is checked and paced here
-            transport=transport,
-            limits=httpx.Limits(max_connections=cfg.concurrency * 2,
-                                max_keepalive_connections=cfg.concurrency * 2),
+            transport=transport or proxy_transport(cfg.proxy, limits),
+            limits=limits,
+            # the environment's proxies come through proxy_transport (loopback excepted);
+            # nothing else of it (.netrc credentials, SSL_CERT_FILE) changes what is fetched
             trust_env=False,
             event_hooks={"response": [_hold_location]},
         )
@@ -124,19 +128,25 @@ class Fetcher:
         await self.client.aclose()
 
     async def get(self, url: str, *, etag: str = "", last_modified: str = "",
-                  accept_errors: bool = False, check: HopCheck | None = None) -> FetchResult:
+                  accept_errors: bool = False, check: HopCheck | None = None,
+                  max_bytes: int | None = None,
+                  headers: Mapping[str, str] | None = None) -> FetchResult:
         """GET ``url`` with retries. A 304 is returned as a result (status 304, empty body).
 
         ``check`` is awaited with every redirect target before it is fetched (robots.txt and
         scope) and may raise a :class:`PageError`. Raises a :class:`PageError` after the last
         attempt, carrying the attempt count. With ``accept_errors`` a final 4xx/5xx response
-        is returned instead (robots.txt).
+        is returned instead (robots.txt). ``max_bytes``: the body's size cap, if not
+        ``max_response_bytes`` (attachments). ``headers``: a site's own (User-Agent,
+        cookies), sent on every hop (each hop is in the site's scope: ``check`` sees to it).
         """
-        headers = {}
+        cap = max_bytes or self.cfg.max_response_bytes
+        extra = dict(headers or {})
+        validators = {}
         if etag:
-            headers["If-None-Match"] = etag
+            validators["If-None-Match"] = etag
         if last_modified:
-            headers["If-Modified-Since"] = last_modified
+            validators["If-Modified-Since"] = last_modified
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self.cfg.max_attempts),
             # doubling waits plus random jitter, so that clients failing together retry apart
@@ -152,7 +162,8 @@ class Fetcher:
                 with attempt:
                     attempts += 1
                     last = attempts >= self.cfg.max_attempts
-                    return await self._follow(url, headers, accept_errors, last, check)
+                    return await self._follow(url, extra, validators, accept_errors, last,
+                                              check, cap)
         except _Retryable as exc:
             exc.error.attempts = attempts
             raise exc.error from None
@@ -161,14 +172,16 @@ class Fetcher:
             raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _follow(self, url: str, headers: dict[str, str], accept_errors: bool,
-                      last: bool, check: HopCheck | None) -> FetchResult:
+    async def _follow(self, url: str, extra: dict[str, str], validators: dict[str, str],
+                      accept_errors: bool, last: bool, check: HopCheck | None,
+                      cap: int) -> FetchResult:
         """One attempt: the request and its redirects, each hop checked and paced."""
         started = time.monotonic()
         hop = url
         for hops in range(self.cfg.max_redirects + 1):
             # validators belong to the URL asked for, not to where it redirects
-            response, body = await self._request(hop, headers if hops == 0 else {})
+            response, body = await self._request(
+                hop, {**extra, **validators} if hops == 0 else extra, cap)
             location = response.extensions.get(_LOCATION)
             if response.status_code not in REDIRECT_STATUSES or location is None:
                 result = FetchResult(
@@ -187,7 +200,8 @@ class Fetcher:
                 await check(hop)
         raise HTTPStatusError(url, f"more than {self.cfg.max_redirects} redirects")
 
-    async def _request(self, url: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+    async def _request(self, url: str, headers: dict[str, str],
+                       cap: int) -> tuple[httpx.Response, bytes]:
         """Send one request through its host's slot; the response and its decoded body (empty
         for a redirect, whose body is never read)."""
         deadline = self.cfg.deadline_seconds
@@ -206,7 +220,7 @@ class Fetcher:
                     try:
                         if response.status_code in REDIRECT_STATUSES:
                             return response, b""
-                        return response, await self._read_capped(url, response)
+                        return response, await self._read_capped(url, response, cap)
                     finally:
                         await response.aclose()
             except TimeoutError:
@@ -234,8 +248,7 @@ class Fetcher:
             raise _Retryable(error)
         raise error
 
-    async def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        cap = self.cfg.max_response_bytes
+    async def _read_capped(self, url: str, response: httpx.Response, cap: int) -> bytes:
         codings = _codings(url, response.headers.get("content-encoding", ""))
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap and not codings:

@@ -64,10 +64,19 @@ class HostThrottle:
             state = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host), self.delay)
         return state
 
+    def configure(self, host: str, *, delay: float | None = None,
+                  per_host: int | None = None) -> None:
+        """A host's own delay and concurrency (a site's overrides), before its first request."""
+        state = self._host(host)
+        if delay is not None:
+            state.delay = delay
+        if per_host is not None:
+            state.semaphore = asyncio.Semaphore(per_host)
+
     def set_min_delay(self, host: str, seconds: float) -> None:
         """Raise a host's delay (robots.txt Crawl-delay): the larger of it and the config wins."""
         state = self._host(host)
-        state.delay = max(self.delay, seconds)
+        state.delay = max(state.delay, seconds)
         if state.last_start is not None:  # the robots.txt request itself counts
             state.next_start = max(state.next_start, state.last_start + state.delay)
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import re
 import sqlite3
 import time
 import zlib
@@ -24,11 +26,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
 from ..errors import PageError, StoreError
-from ..models import FetchResult, Report
+from ..models import Attachment, FetchResult, Report
 from . import _search as search
 from ._frontier import Frontier
 from ._schema import MIGRATIONS, check_archive
@@ -69,7 +72,9 @@ class Archive:
         try:
             self._open()
         except (OSError, sqlite3.DatabaseError) as exc:
-            raise StoreError(f"{self.path}: cannot open the archive ({exc})") from exc
+            hint = ("; it needs write access to the file and its folder (`reportarchiver "
+                    "browse` can show a read-only copy)") if "readonly" in str(exc) else ""
+            raise StoreError(f"{self.path}: cannot open the archive ({exc}){hint}") from exc
 
     def _open(self) -> None:
         check_archive(self.path)  # before anything, even the journal mode, is written
@@ -130,6 +135,16 @@ class Archive:
             raise
 
     @contextlib.contextmanager
+    def rolled_back(self) -> Iterator[None]:
+        """Everything written inside is undone at the end: for a dry run."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+
+    @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         """A transaction (a savepoint inside one). IMMEDIATE: the write lock is taken before
         the first read, so that no other process can commit between our read and our write,
@@ -156,7 +171,8 @@ class Archive:
             raise
 
     @contextlib.contextmanager
-    def grouped_commits(self, seconds: float) -> Iterator[Callable[[], None]]:
+    def grouped_commits(self, seconds: float, before_commit: Callable[[], None] | None = None
+                        ) -> Iterator[Callable[[], None]]:
         """Group the writes of :meth:`atomic` blocks into one commit every ``seconds``; yields
         ``commit_if_due``, to call between blocks.
 
@@ -167,11 +183,16 @@ class Archive:
         synchronous stretch, hence in one group, and the next run redoes what was lost. A block
         that fails rolls the group back and makes every later block and ``commit_if_due``
         raise :class:`StoreError`. The caller must not await inside an :meth:`atomic` block.
+        ``before_commit`` writes into each group just before it is committed (a run's
+        counters, so that they always match the data committed with them).
         """
         self._grouped, self._group_broken = True, False
         due = time.monotonic() + seconds
 
         def commit() -> None:
+            if self._conn.in_transaction and before_commit is not None \
+                    and not self._group_broken:
+                before_commit()
             if self._conn.in_transaction:
                 try:
                     self._conn.execute("COMMIT")
@@ -213,21 +234,42 @@ class Archive:
 
     # -- runs ---------------------------------------------------------------------------------
 
-    def start_run(self, command: str, pid: int) -> int:
-        """Record a new crawl run; runs a killed process left 'running' become 'interrupted'."""
+    def start_run(self, command: str, pid: int, *, locked: bool = False) -> int:
+        """Record a new run. Runs left 'running' by a process that is gone become
+        'interrupted'; with ``locked`` (the caller holds the crawl lock, so no other crawl
+        runs) so do crawl runs whose pid was reused. Never a run that is still going (an
+        ``ingest`` beside a crawl leaves the crawl's row alone)."""
         with self.atomic():
-            self._conn.execute(
-                "UPDATE crawl_runs SET status = 'interrupted' WHERE status = 'running'")
-            table = self._db["crawl_runs"]
-            table.insert({"started_at": utcnow(), "status": "running", "command": command,
-                          "pid": pid, "fetched": 0, "new_reports": 0, "changed_reports": 0,
-                          "unchanged": 0, "errors": 0, "skipped": 0})
-            return int(table.last_pk)
+            for run_id, run_pid, run_command in self._conn.execute(
+                    "SELECT id, pid, command FROM crawl_runs WHERE status = 'running'"
+                    ).fetchall():
+                if not _pid_alive(run_pid) or (locked and run_command != "ingest"):
+                    self._conn.execute("UPDATE crawl_runs SET status = 'interrupted' "
+                                       "WHERE id = ?", [run_id])
+            return self._insert("crawl_runs", {
+                "started_at": utcnow(), "status": "running", "command": command, "pid": pid,
+                "fetched": 0, "new_reports": 0, "changed_reports": 0, "unchanged": 0,
+                "errors": 0, "skipped": 0, "gone": 0, "kept": 0, "needs_js": 0})
+
+    def update_run(self, run_id: int, counters: dict[str, Any]) -> None:
+        """Write a running run's counters (inside the commit group of the data they count,
+        so a run killed by -9 shows what it stored)."""
+        with self.atomic():
+            self._update("crawl_runs", run_id, counters)
 
     def finish_run(self, run_id: int, status: str, counters: dict[str, Any]) -> None:
+        """Record a run's end: its status (ok, failed, interrupted) and counters."""
         with self.atomic():
-            self._db["crawl_runs"].update(
-                run_id, {**counters, "status": status, "finished_at": utcnow()})
+            self._update("crawl_runs", run_id,
+                         {**counters, "status": status, "finished_at": utcnow()})
+
+    def quick_check(self) -> str:
+        """SQLite's ``PRAGMA quick_check``: "ok", or the first problems found."""
+        rows = [r[0] for r in self._conn.execute("PRAGMA quick_check(5)")]
+        if rows == ["ok"]:
+            return "ok"
+        found = " ".join(" ".join(rows).split()).replace("*** in database main *** ", "")
+        return found[:300]
 
     def recent_runs(self, limit: int = 20) -> list[dict[str, Any]]:
         return list(self._db.query(
@@ -369,12 +411,14 @@ class Archive:
                 self._conn.execute(
                     "UPDATE pages SET report_id = NULL, page_no = NULL WHERE report_id = ? AND "
                     f"url NOT IN ({','.join('?' * len(urls))})", [report_id, *urls])
+            self._save_attachments(report_id, report, now)
             if outcome != "unchanged":
                 self._insert("report_versions", {
                     "report_id": report_id, "captured_at": now, "content_hash": digest,
                     "title": report.metadata.title, "body_text": report.text,
                     "body_html": report.html, "page_versions": json.dumps(version_ids)})
                 search.index_report(self._conn, report_id, report.metadata.title, report.text,
+                                    report.attachments_text or None,
                                     body_tokens=report.index_text)
             # a title that changed without the body (better metadata) is re-indexed too
             search.sync_index(self._conn)
@@ -409,6 +453,8 @@ class Archive:
                 "char_count": len(report.text), "content_hash": digest,
                 "complete": int(report.complete),
                 "incomplete_reason": report.incomplete_reason or None,
+                "source_kind": report.source_kind,
+                "attachments_text": report.attachments_text or None,
                 # the site serves this report (again): whatever was wrong is over
                 "live_status": "live", "gone_since": None, "live_detail": None}
 
@@ -423,6 +469,52 @@ class Archive:
             for page in report.pages:
                 self.save_page(page.fetch, encoding=page.cleaned.encoding, link=False)
             self.mark_live(report.url, status, detail, now)
+
+    def _save_attachments(self, report_id: int, report: Report, now: str) -> None:
+        """Every distinct body of each attachment of the report, with its text."""
+        for item in report.attachments:
+            fetch = item.fetch
+            sha = hashlib.sha256(fetch.body).hexdigest()
+            found = self._conn.execute(
+                "SELECT id FROM attachments WHERE report_id = ? AND url = ? AND sha256 = ?",
+                [report_id, item.url, sha]).fetchone()
+            if found:
+                self._conn.execute(
+                    "UPDATE attachments SET last_fetched = ?, link_text = ?, etag = ?, "
+                    "last_modified = ? WHERE id = ?",
+                    [fetch.fetched_at or now, item.link_text, fetch.etag, fetch.last_modified,
+                     found[0]])
+                continue
+            self._insert("attachments", {
+                "report_id": report_id, "url": item.url, "sha256": sha,
+                "link_text": item.link_text, "filename": _filename(fetch, item.url),
+                "kind": item.kind, "content_type": fetch.content_type,
+                "size": len(fetch.body), "raw": zlib.compress(fetch.body, 6),
+                "text": item.text, "page_count": item.page_count, "scanned": int(item.scanned),
+                "truncated": int(item.truncated), "error": item.error or None,
+                "first_fetched": fetch.fetched_at or now, "last_fetched": fetch.fetched_at or now,
+                "status": fetch.status, "etag": fetch.etag,
+                "last_modified": fetch.last_modified,
+                "headers": json.dumps(fetch.headers, ensure_ascii=False)})
+
+    _ATTACHMENT_COLUMNS = ("url, link_text, kind, text, page_count, scanned, truncated, error, "
+                           "raw, headers, status, last_fetched")
+
+    def stored_attachment(self, url: str) -> Attachment | None:
+        """The last stored body of the attachment at ``url`` (for a conditional GET)."""
+        row = self._conn.execute(
+            f"SELECT {self._ATTACHMENT_COLUMNS} FROM attachments WHERE url = ? "
+            "ORDER BY last_fetched DESC, id DESC LIMIT 1", [url]).fetchone()
+        return _attachment(row)
+
+    def report_attachments(self, report_id: int) -> list[Attachment]:
+        """The report's attachments, the last stored body of each, in the order found."""
+        rows = self._conn.execute(
+            f"SELECT {self._ATTACHMENT_COLUMNS} FROM attachments a WHERE report_id = ? AND "
+            "id = (SELECT b.id FROM attachments b WHERE b.report_id = a.report_id AND "
+            "b.url = a.url ORDER BY b.last_fetched DESC, b.id DESC LIMIT 1) ORDER BY id",
+            [report_id]).fetchall()
+        return [a for a in map(_attachment, rows) if a is not None]
 
     def keep_pages(self, report: Report) -> None:
         """Keep the raw pages of something that is not a report (yet): page versions, no
@@ -496,6 +588,11 @@ class Archive:
             sql, args = sql + " WHERE site = ?", [site]
         yield from self._db.query(sql + " ORDER BY id", args)
 
+    def site_names(self) -> list[str]:
+        """The sites the archive holds reports of."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT DISTINCT site FROM reports WHERE site IS NOT NULL ORDER BY site")]
+
     def reindex(self) -> int:
         """Rebuild the search index from the stored reports; returns how many were indexed."""
         with self.atomic():
@@ -510,9 +607,49 @@ class Archive:
         return int(self._conn.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0])
 
 
+def _filename(fetch: FetchResult, url: str) -> str:
+    """The attachment's file name: from Content-Disposition, else the URL's last segment."""
+    disposition = fetch.headers.get("content-disposition", "")
+    match = re.search(r"filename\*=(?:UTF-8'')?([^;]+)|filename=\"?([^\";]+)", disposition,
+                      re.IGNORECASE)
+    if match:
+        return unquote((match.group(1) or match.group(2)).strip())[:200]
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])[:200]
+
+
+def _decompress(raw: bytes | None, url: str) -> bytes:
+    try:
+        return zlib.decompress(raw) if raw else b""
+    except zlib.error as exc:
+        raise StoreError(f"the stored body of {url} is damaged ({exc})") from exc
+
+
+def _attachment(row: tuple[Any, ...] | None) -> Attachment | None:
+    if row is None:
+        return None
+    url = row[0]
+    fetch = FetchResult(url=url, final_url=url, status=row[10] or 200,
+                        headers=json.loads(row[9] or "{}"), body=_decompress(row[8], url),
+                        fetched_at=row[11] or "")
+    return Attachment(url, row[1] or "", fetch, row[2] or "", row[3] or "", row[4] or 0,
+                      bool(row[5]), bool(row[6]), row[7] or "")
+
+
 def _stored(row: tuple[Any, ...] | None) -> StoredPage | None:
     if row is None:
         return None
-    raw = zlib.decompress(row[7]) if row[7] else b""
+    raw = _decompress(row[7], row[0])
     return StoredPage(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5] or "",
                       json.loads(row[6] or "{}"), raw, row[8], row[9] or "")
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True

@@ -166,6 +166,15 @@ class Frontier:
                 "attempts = CASE WHEN ? = 'failed' THEN attempts + 1 ELSE 0 END WHERE url = ?",
                 [state, now.isoformat(), reason or None, retry_at, kind, state, url])
 
+    def queued(self, sites: list[str], limit: int | None = None
+               ) -> list[tuple[str, str, str, int]]:
+        """``(url, site, kind, depth)`` of the queued URLs of ``sites``, in the order they are
+        taken (per host, discovery order)."""
+        marks = ",".join("?" * len(sites))
+        return self._conn.execute(
+            f"SELECT url, site, kind, depth FROM frontier WHERE state = 'queued' AND "
+            f"site IN ({marks}) ORDER BY host, rowid LIMIT ?", [*sites, limit or -1]).fetchall()
+
     def state_of(self, url: str) -> tuple[str, str, str] | None:
         """``(state, kind, reason)`` of a URL, None when it is not in the queue."""
         row = self._conn.execute("SELECT state, kind, coalesce(reason, '') FROM frontier "

@@ -170,7 +170,8 @@ _M4 = """
             UNIQUE (report_id, url, sha256));
         CREATE INDEX attachments_url ON attachments (url);
         ALTER TABLE reports ADD COLUMN attachments_text TEXT;
-        ALTER TABLE reports ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'html'
+        ALTER TABLE reports ADD COLUMN source_kind TEXT NOT NULL DEFAULT 'html';
+        ALTER TABLE crawl_runs ADD COLUMN needs_js INTEGER NOT NULL DEFAULT 0
 """
 
 
@@ -204,6 +205,14 @@ def _tables(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
             for name in names}
 
 
+def _read_schema(path: Path, mode: str) -> tuple[int, dict[str, frozenset[str]]]:
+    conn = sqlite3.connect(f"file:{path}?{mode}", uri=True)
+    try:
+        return conn.execute("PRAGMA user_version").fetchone()[0], _tables(conn)
+    finally:
+        conn.close()
+
+
 def check_archive(path: Path) -> None:
     """Raise a :class:`StoreError` (``foreign``) unless ``path`` is missing, empty, or an
     archive this version can open and migrate. Reads only: nothing is written, not even the
@@ -211,16 +220,17 @@ def check_archive(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the archive ({exc})") from exc
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        tables = _tables(conn)
+        version, tables = _read_schema(path, "mode=ro")
+    except sqlite3.OperationalError as exc:
+        if "readonly" not in str(exc) and "unable to open" not in str(exc):
+            raise StoreError(f"{path}: cannot open the archive ({exc})") from exc
+        # a WAL file in a folder where its -shm cannot be made: read the file as it stands
+        try:
+            version, tables = _read_schema(path, "immutable=1")
+        except sqlite3.DatabaseError as inner:
+            raise StoreError(f"{path}: not a SQLite archive ({inner})", foreign=True) from inner
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a SQLite archive ({exc})", foreign=True) from exc
-    finally:
-        conn.close()
     if version > len(MIGRATIONS):
         raise StoreError(f"{path}: archive schema version {version} is newer than this "
                          f"reportarchiver knows ({len(MIGRATIONS)}): upgrade reportarchiver",
