@@ -184,6 +184,35 @@ def test_a_site_crawled_twice_comes_back_with_every_version(tmp_path: Path) -> N
     assert reports(target.database) == reports(config.database)
 
 
+def test_attachments_in_and_out_of_the_sites_scope_come_back(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(SITE_DIR, root)
+    (root / "files").mkdir()
+    for name in ("work_report.pdf", "budget_tables.xlsx"):
+        shutil.copy(FIXTURES / "documents" / name, root / "files" / name)
+    with serve_site(root) as server:
+        elsewhere = server.base_url.replace("127.0.0.1", "localhost")  # another host
+        page = root / "baogao" / "db" / "4635.html"
+        page.write_bytes(page.read_bytes().replace(
+            "<p>　　各位代表：</p>".encode(),
+            (f'<p>　　各位代表：</p><p>附件：<a href="/files/work_report.pdf">工作报告全文</a> '
+             f'<a href="{elsewhere}/files/budget_tables.xlsx">预算表</a></p>').encode(), 1))
+        config = site_config(server.base_url, tmp_path / "files.db")
+        run_crawl(config)
+    files = ("SELECT r.url, a.url, a.sha256, a.kind, a.text, a.first_fetched FROM attachments a "
+             "JOIN reports r ON r.id = a.report_id ORDER BY a.url")
+    assert len(rows(config.database, files)) == 2
+    warc = tmp_path / "files.warc.gz"
+    export(config.database, warc)
+    target = into(config, tmp_path)
+    summary = run_import_warc(target, [warc])
+    assert summary.counters["errors"] == 0
+    assert rows(target.database, files) == rows(config.database, files)
+    assert reports(target.database) == reports(config.database)
+
+
 # -- --site and --since ----------------------------------------------------------------------
 
 def two_sites(config: Config) -> Config:

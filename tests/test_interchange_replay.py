@@ -132,6 +132,15 @@ def test_a_body_over_the_size_cap_is_too_large(tmp_path: Path) -> None:
         get(fetcher, BASE + "/big.html", "2023-01-01T00:00:00Z")
 
 
+def test_a_callers_size_cap_wins_and_its_headers_change_nothing(tmp_path: Path) -> None:
+    fetcher = fetcher_for(tmp_path, capture("/file.pdf", "2023-01-01T00:00:00Z", b"x" * 500))
+    with pytest.raises(TooLargeError):
+        get(fetcher, BASE + "/file.pdf", "2023-01-01T00:00:00Z", max_bytes=100)
+    result = get(fetcher, BASE + "/file.pdf", "2023-01-01T00:00:00Z",
+                 headers={"User-Agent": "other", "Cookie": "a=1"})
+    assert result.body == b"x" * 500
+
+
 def test_nothing_is_paced_offline(tmp_path: Path) -> None:
     fetcher = fetcher_for(tmp_path, capture("/a.html", "2023-01-01T00:00:00Z"))
     fetcher.throttle.set_min_delay("www.example.test", 30)

@@ -28,6 +28,7 @@ from .._urls import canonicalize, first_page_of, host_of
 from ..config import Config, SiteConfig
 from ..crawl import ProgressFn, crawl_lock
 from ..crawl._session import Counters, Session
+from ..documents import attachment_kind
 from ..errors import ConfigError, InvalidURL
 from ..store import Archive, check_archive
 from ._errors import WarcError
@@ -41,6 +42,11 @@ COMMIT_SECONDS = 0.5
 #: Media types of the responses imported as pages (list pages, reports, sitemaps, feeds);
 #: the others (images, scripts, documents) are only served when a page asks for them.
 _PAGE_TYPES = ("html", "xml")
+#: Media types of the documents kept at hand outside the sites' scope, as a report's
+#: attachments may be (a crawl fetches them wherever they are).
+_DOCUMENT_TYPES = frozenset({"application/pdf", "application/msword", "application/vnd.ms-excel",
+                             "application/vnd.ms-works", "application/ofd",
+                             "application/octet-stream", "application/x-download"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +118,13 @@ def _is_page(ref: CaptureRef) -> bool:
     return not media or any(word in media for word in _PAGE_TYPES)
 
 
+def _attachment(ref: CaptureRef, url: str) -> bool:
+    """Whether a response may be a report's attachment: a document by its URL or type."""
+    media = ref.content_type.split(";", 1)[0].strip().lower()
+    office = media.startswith("application/vnd.") and ("document" in media or "sheet" in media)
+    return attachment_kind(url) is not None or media in _DOCUMENT_TYPES or office
+
+
 def _scan(paths: Sequence[str], sites: Sequence[SiteConfig]) -> _Scanned:
     """Pass 1: where every in-scope capture is, and which captures are pages to import."""
     found = _Scanned(CaptureIndex(paths), [])
@@ -138,6 +151,8 @@ def _note(found: _Scanned, file_no: int, ref: CaptureRef, sites: Sequence[SiteCo
         return
     site = next((n for n, s in enumerate(sites) if s.follows(url)), None)
     if site is None:
+        if _attachment(ref, url):  # a report's file, served from anywhere: kept at hand
+            found.index.add(url, file_no, ref)
         return
     if ref.status == 304:
         found.skipped["not_modified"] += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -124,11 +124,15 @@ class WarcFetcher:
         self.close()
 
     async def get(self, url: str, *, etag: str = "", last_modified: str = "",
-                  accept_errors: bool = False, check: HopCheck | None = None) -> FetchResult:
-        """The capture of ``url`` nearest to ``at``, redirects followed, as a fetch result."""
+                  accept_errors: bool = False, check: HopCheck | None = None,
+                  max_bytes: int | None = None,
+                  headers: Mapping[str, str] | None = None) -> FetchResult:
+        """The capture of ``url`` nearest to ``at``, redirects followed, as a fetch result.
+        ``max_bytes`` caps the body (default ``max_body_bytes``); ``headers`` (what a live
+        request would send) change nothing in what was captured."""
         hop = url
         for _ in range(self.max_redirects + 1):
-            capture = self.capture(hop)
+            capture = self.capture(hop, max_bytes)
             self.requests += 1
             location = capture.header("Location")
             if capture.status not in REDIRECT_STATUSES or not location:
@@ -142,15 +146,16 @@ class WarcFetcher:
                 await check(hop)
         raise HTTPStatusError(url, f"more than {self.max_redirects} redirects")
 
-    def capture(self, url: str) -> CapturedResponse:
-        """The capture of ``url`` nearest to ``at``, body decoded."""
+    def capture(self, url: str, max_bytes: int | None = None) -> CapturedResponse:
+        """The capture of ``url`` nearest to ``at``, body decoded (at most ``max_bytes``)."""
         found = self.index.nearest(url, self.at)
         if found is None:
             raise HTTPStatusError(url, "not in the WARC", status=404)
         file_no, ref = found
         name = self.index.files[file_no]
         try:
-            return read_capture(self._stream(file_no), name, ref, self.max_body_bytes)
+            return read_capture(self._stream(file_no), name, ref,
+                                max_bytes or self.max_body_bytes)
         except http.BodyError as exc:
             where = f"{name}: offset {ref.offset}"
             if exc.kind == "too_large":
