@@ -17,7 +17,8 @@ from reportarchiver.crawl._lock import crawl_lock
 from reportarchiver.demo.server import SITE_DIR
 from reportarchiver.models import METADATA_FIELDS
 
-COMMANDS = ["crawl", "ingest", "extract", "reextract", "runs", "browse", "reindex", "demo"]
+COMMANDS = ["crawl", "ingest", "extract", "reextract", "runs", "browse", "reindex", "demo",
+            "list", "show", "search"]
 
 
 def invoke(*args: str, input: str | None = None):

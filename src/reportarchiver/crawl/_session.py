@@ -25,7 +25,7 @@ from ..fetch import Fetcher, RobotsRules, robots_rules
 from ..fetch._browser import BrowserRenderer
 from ..models import Attachment, FetchResult, Page, Report
 from ..store import Archive
-from ..store._archive import content_hash
+from ..store._archive import content_hash, utcnow
 from ._judge import judge_revision, not_a_report
 from ._workers import PageAnalyzer
 
@@ -102,6 +102,8 @@ class Session:
     analyze: PageAnalyzer = field(default_factory=PageAnalyzer)
     #: a headless browser, for sites with render = "browser"
     renderer: BrowserRenderer | None = None
+    #: "now" for what is stored (a WARC import stores each capture at its capture time)
+    clock: Callable[[], str] = utcnow
     robots: dict[str, RobotsRules] = field(default_factory=dict)
     _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
     _starts: frozenset[str] | None = None
@@ -149,7 +151,7 @@ class Session:
         if (kind == "report" and isinstance(exc, HTTPStatusError) and exc.url == url
                 and exc.status in (404, 410)):
             note = f"HTTP {exc.status}: the page is gone, the archived report stays"
-            if self.archive.mark_live(url, "gone", note):
+            if self.archive.mark_live(url, "gone", note, self.clock()):
                 self.counters.gone += 1
                 return PageOutcome(url, "done", kind, "gone", note=note)
         if isinstance(exc, RobotsDisallowed) and exc.url == url and not start:
@@ -227,7 +229,7 @@ class Session:
         kept = self._keep_archived(report, stored if failed is not None else None)
         if kept is not None:
             return replace(kept, links=links)
-        outcome = self.archive.save_report(report)
+        outcome = self.archive.save_report(report, self.clock())
         self.archive.frontier.claim_pages(site.name, [p.fetch.url for p in pages[1:]])
         self.counters.count_outcome(outcome)
         if failed is not None:
@@ -264,7 +266,7 @@ class Session:
                                  report.pages[0].cleaned.problem)
         if verdict.accept:
             return None
-        self.archive.keep_report(report, verdict.status, verdict.reason)
+        self.archive.keep_report(report, verdict.status, verdict.reason, self.clock())
         if verdict.status == "not_a_report":
             self.counters.gone += 1
         else:
@@ -293,7 +295,7 @@ class Session:
                 changed = changed or new.fetch.body != old.fetch.body
         if changed:
             return None
-        self.archive.touch_report(url)
+        self.archive.touch_report(url, self.clock())
         self.counters.count_outcome("unchanged")
         return PageOutcome(url, "done", "report", "unchanged", stored["title"] or "",
                            stored["page_count"])

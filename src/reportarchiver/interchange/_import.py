@@ -18,7 +18,7 @@ import asyncio
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -163,31 +163,6 @@ def _note(found: _Scanned, file_no: int, ref: CaptureRef, sites: Sequence[SiteCo
         found.work.append(_Work(epoch(ref.fetched_at), url, site))
 
 
-class _AtCaptureTime:
-    """The archive, with the time of the capture being imported as "now": a report first
-    seen in a 2019 capture says 2019, and each capture's version keeps its own date."""
-
-    def __init__(self, archive: Archive, clock: Callable[[], str]) -> None:
-        self._archive, self._clock = archive, clock
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._archive, name)
-
-    def save_report(self, report: Any, now: str | None = None, **options: Any) -> str:
-        return self._archive.save_report(report, now or self._clock(), **options)
-
-    def keep_report(self, report: Any, status: str, detail: str,
-                    now: str | None = None) -> None:
-        self._archive.keep_report(report, status, detail, now or self._clock())
-
-    def mark_live(self, url: str, status: str, detail: str = "",
-                  now: str | None = None) -> bool:
-        return self._archive.mark_live(url, status, detail, now or self._clock())
-
-    def touch_report(self, url: str, now: str | None = None) -> bool:
-        return self._archive.touch_report(url, now or self._clock())
-
-
 def _to_import(found: _Scanned, sites: Sequence[SiteConfig], counters: Counters) -> list[_Work]:
     """The page captures to run, oldest first.
 
@@ -242,8 +217,10 @@ async def import_warc(config: Config, archive: Archive, paths: Sequence[str | os
         todo = _to_import(found, sites, counters)
         with WarcFetcher(found.index, max_body_bytes=crawler.max_response_bytes,
                          max_redirects=crawler.max_redirects) as fetcher:
-            dated: Any = _AtCaptureTime(archive, lambda: fetcher.now)
-            session = Session(config, dated, fetcher, run_id, counters)
+            # each capture is stored at its capture time: a report first seen in a 2019
+            # capture says 2019, and each version keeps its own date
+            session = Session(config, archive, fetcher, run_id, counters,
+                              clock=lambda: fetcher.now)
             with archive.grouped_commits(COMMIT_SECONDS) as commit_if_due:
                 for work in todo:
                     fetcher.at = work.when
