@@ -78,7 +78,7 @@ def test_the_public_api_is_exactly_this() -> None:
         "MAX_BODY_BYTES", "CapturedResponse", "ReportSnapshot", "Skipped", "WarcError",
         "WarcStats", "read_archive", "write_csv", "write_jsonl", "write_markdown",
         "write_warc", "ArchiveScan", "CaptureRef", "read_capture", "CaptureIndex",
-        "WarcFetcher", "ImportSummary", "import_warc", "run_import_warc"}
+        "WarcFetcher", "ImportSummary", "import_warc", "run_import_warc", "WarcAppender"}
 
 
 def test_the_export_passes_warcio_check(exported: Path) -> None:

@@ -209,6 +209,9 @@ class Config:
     database: Path = Path("archive/reports.db")
     sites: tuple[SiteConfig, ...] = ()
     path: Path | None = None  # the file it came from, if any
+    #: where a crawl also appends WARC files of what it fetches (None: it does not)
+    warc_dir: Path | None = None
+    warc_max_bytes: int = 1_000_000_000
 
     def site(self, name: str) -> SiteConfig:
         """The site called ``name``; a ConfigError naming the known ones if there is none."""
@@ -263,11 +266,19 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     _no_unknown(data, {"crawler", "storage", "sites"}, "", where)
     crawler = _parse_crawler(_table(data, "crawler", where), where)
     storage = _table(data, "storage", where)
-    _no_unknown(storage, {"database"}, "storage.", where)
+    _no_unknown(storage, {"database", "warc_dir", "warc_max_bytes"}, "storage.", where)
     database = Path(_typed(storage.get("database", "archive/reports.db"), str, "storage.database",
                            where))
     if path is not None and not database.is_absolute():
         database = path.parent / database
+    warc_text = _typed(storage.get("warc_dir", ""), str, "storage.warc_dir", where)
+    warc_dir = Path(warc_text) if warc_text else None
+    if warc_dir is not None and path is not None and not warc_dir.is_absolute():
+        warc_dir = path.parent / warc_dir
+    warc_max = _typed(storage.get("warc_max_bytes", 1_000_000_000), int,
+                      "storage.warc_max_bytes", where)
+    if warc_max < 1_000_000:
+        raise ConfigError("storage.warc_max_bytes", f"must be >= 1000000, got {warc_max}", where)
     raw_sites = data.get("sites", [])
     if not isinstance(raw_sites, list):
         raise ConfigError("sites", "must be an array of tables ([[sites]])", where)
@@ -276,7 +287,8 @@ def parse_config(data: dict[str, Any], *, path: Path | None = None) -> Config:
     for name in names:
         if names.count(name) > 1:
             raise ConfigError("sites.name", f"duplicate site name {name!r}", where)
-    return Config(crawler=crawler, database=database, sites=sites, path=path)
+    return Config(crawler=crawler, database=database, sites=sites, path=path,
+                  warc_dir=warc_dir, warc_max_bytes=warc_max)
 
 
 def _table(data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
@@ -502,7 +514,10 @@ def config_template() -> str:
     for setting in crawler_settings():
         out += _documented(setting, setting.default)
     out += ["", "[storage]", "# The archive (SQLite). A relative path is relative to this "
-            "file's folder.", 'database = "archive/reports.db"', "",
+            "file's folder.", 'database = "archive/reports.db"',
+            "# Optional: a folder where a crawl also appends WARC files (ISO 28500) of every "
+            "response it", "# fetches, a new file every warc_max_bytes. \"\": none.",
+            'warc_dir = ""', "warc_max_bytes = 1_000_000_000", "",
             "# One [[sites]] table per site to crawl.", "[[sites]]"]
     for setting in SITE_SETTINGS:
         out += _documented(setting, setting.example if setting.example is not None

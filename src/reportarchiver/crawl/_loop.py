@@ -300,6 +300,11 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
     try:
         async with Fetcher(config.crawler, transport=transport) as fetcher, \
                 contextlib.AsyncExitStack() as stack:
+            if config.warc_dir is not None:
+                from ..interchange import WarcAppender  # (warcio only when asked for)
+
+                warc = stack.enter_context(WarcAppender(config.warc_dir, config.warc_max_bytes))
+                fetcher.on_response = warc.add
             renderer = None
             if any(site.render == "browser" for site in sites):
                 renderer = await stack.enter_async_context(

@@ -101,6 +101,8 @@ class Fetcher:
                                                  max_wait=cfg.max_retry_after_seconds)
         self.sleep = sleep
         self.requests = 0
+        #: called with every response that is returned (a crawl's own WARC files)
+        self.on_response: Callable[[FetchResult], None] | None = None
         # the first retry waits about one host delay (at least 50 ms), doubling from there
         self.backoff_initial = backoff_initial if backoff_initial is not None else max(
             0.05, min(cfg.delay_seconds, 2.0))
@@ -162,8 +164,11 @@ class Fetcher:
                 with attempt:
                     attempts += 1
                     last = attempts >= self.cfg.max_attempts
-                    return await self._follow(url, extra, validators, accept_errors, last,
-                                              check, cap)
+                    result = await self._follow(url, extra, validators, accept_errors,
+                                                last, check, cap)
+                    if self.on_response is not None and result.status != 304:
+                        self.on_response(result)
+                    return result
         except _Retryable as exc:
             exc.error.attempts = attempts
             raise exc.error from None

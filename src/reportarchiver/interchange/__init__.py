@@ -19,6 +19,7 @@ from ._import import ImportSummary, import_warc, run_import_warc
 from ._markdown import write_markdown
 from ._records import CapturedResponse, ReportSnapshot, Skipped, WarcStats
 from ._replay import CaptureIndex, WarcFetcher
+from ._warc_appender import WarcAppender
 from ._warc_reader import MAX_BODY_BYTES, read_archive
 from ._warc_seek import ArchiveScan, CaptureRef, read_capture
 from ._warc_writer import write_warc
@@ -32,6 +33,7 @@ __all__ = [
     "ImportSummary",
     "ReportSnapshot",
     "Skipped",
+    "WarcAppender",
     "WarcError",
     "WarcFetcher",
     "WarcStats",

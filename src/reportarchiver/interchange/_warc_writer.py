@@ -102,6 +102,14 @@ def _software() -> str:
     return f"reportarchiver/{ours} (warcio/{version('warcio')})"
 
 
+def _warcinfo(writer: WARCWriter, filename: str) -> None:
+    writer.write_record(writer.create_warcinfo_record(filename, {
+        "software": _software(), "format": "WARC File Format 1.0",
+        "conformsTo": "http://iipc.github.io/warc-specifications/specifications/"
+                      "warc-format/warc-1.0/",
+        "description": _DESCRIPTION}))
+
+
 def _response_pair(writer: WARCWriter, item: CapturedResponse) -> None:
     date = warc_date(item.fetched_at)
     headers = http.headers_for_stored_body(item.status, item.headers, len(item.body))
@@ -163,11 +171,7 @@ def write_warc(out: BinaryIO | str | os.PathLike[str],
     with _destination(out) as (stream, filename):
         sink = _Counting(stream, GZIP_LEVEL if gzip else None)
         writer = WARCWriter(sink, gzip=False)
-        writer.write_record(writer.create_warcinfo_record(filename, {
-            "software": _software(), "format": "WARC File Format 1.0",
-            "conformsTo": "http://iipc.github.io/warc-specifications/specifications/"
-                          "warc-format/warc-1.0/",
-            "description": _DESCRIPTION}))
+        _warcinfo(writer, filename)
         for item in responses:
             try:
                 _response_pair(writer, item)
