@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _NO_HINTS = SiteHints()
+_HEADING_SHARE = 0.4  # an h1 inside the title agrees with it when it holds this share of it
+_TITLE_REPEAT_SHARE = 0.6  # a body line starting the title repeats it when this long
 
 
 @dataclass(slots=True)
@@ -167,7 +169,7 @@ def _main_heading(blocks: list[Block], title: str) -> tuple[Block | None, bool]:
     h1s = [b for b in blocks if b.box.kind == "h1" and not b.bad]
     for block in h1s:
         text = block.text
-        if len(text) >= 2 and ((text in title and len(text) * 5 >= len(title) * 2)
+        if len(text) >= 2 and ((text in title and len(text) >= _HEADING_SHARE * len(title))
                                or (title and title in text)):
             return block, True
     return next((b for b in h1s if b.chars >= 6), None), False
@@ -184,7 +186,7 @@ def _drop_title(kept: list[Block], title: str, heading: Block | None) -> list[Bl
         text = block.text
         if text in (h1, title):
             return True
-        return title.startswith(text) and len(text) * 5 >= len(title) * 3
+        return title.startswith(text) and len(text) >= _TITLE_REPEAT_SHARE * len(title)
 
     return [b for b in kept if b is not heading and not (b in top and is_title(b))]
 

@@ -37,6 +37,8 @@ _CELL_FACTOR = 0.5
 _AFTER_HEADING_BYTES = 2000  # text this long after the title heading ...
 _AFTER_HEADING_FACTOR = 2.0  # ... has its prose count double
 _FURNITURE_WEIGHT = 0.5  # what a byte in a furniture region costs, relative to a prose byte
+_LINK_SHARE = 0.5  # a block with more of its text in links than this is a link list
+_MIN_LABEL_CHARS = 10  # an unpunctuated line shorter than this counts nothing (a button)
 
 
 def measure(blocks: list[Block]) -> list[Block]:
@@ -60,7 +62,7 @@ def measure(blocks: list[Block]) -> list[Block]:
 
 
 def _why_bad(block: Block) -> str:
-    if block.link_chars * 2 > block.chars:
+    if block.link_chars > _LINK_SHARE * block.chars:
         return "links"  # checked first: it is arithmetic, and half the blocks of a page
     text = block.text
     if is_boilerplate(text if block.chars < _LONG else text[:80], block.box.kind == "cell"):
@@ -81,7 +83,7 @@ def _value(block: Block) -> float:
         return value
     if block.box.kind == "cell":
         return value * _CELL_FACTOR  # figures in a table are content, if not prose
-    return value * _UNPUNCTUATED_FACTOR if block.chars >= 10 else 0.0
+    return value * _UNPUNCTUATED_FACTOR if block.chars >= _MIN_LABEL_CHARS else 0.0
 
 
 def score(boxes: list[Box], blocks: list[Block], heading: Block | None = None) -> None:
