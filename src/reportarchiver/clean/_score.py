@@ -42,7 +42,7 @@ _MIN_LABEL_CHARS = 10  # an unpunctuated line shorter than this counts nothing (
 
 
 def measure(blocks: list[Block]) -> list[Block]:
-    """Fill text, sizes and boilerplate verdicts of the blocks; return those with any text."""
+    """Fill the text and sizes of the blocks; return those with any text."""
     kept = []
     for block in blocks:
         runs = block.runs
@@ -54,11 +54,20 @@ def measure(blocks: list[Block]) -> list[Block]:
         block.chars = len(text)
         # UTF-8 length: a Han character (3 bytes) carries about as much as an English word
         block.weight = len(text.encode("utf-8", "surrogatepass"))
-        block.bad = _why_bad(block)
-        if not block.bad:  # (punctuation only matters to blocks that may be prose)
-            block.punct = punctuation_count(text)
         kept.append(block)
     return kept
+
+
+def judge(blocks: list[Block]) -> None:
+    """Give every measured block its boilerplate verdict (``bad``) and punctuation count.
+
+    Everything before this step is independent of the weights above (benchmarks/
+    tune_cleaner.py reruns the cleaner from here with other weights).
+    """
+    for block in blocks:
+        block.bad = _why_bad(block)
+        # (punctuation only matters to blocks that may be prose)
+        block.punct = 0 if block.bad else punctuation_count(block.text)
 
 
 def _why_bad(block: Block) -> str:
