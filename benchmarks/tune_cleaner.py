@@ -90,6 +90,7 @@ PARAMS = (
     Param("_score", "_FURNITURE_WEIGHT", (0.25, 0.5, 0.75, 1.0, 1.5)),
     Param("_score", "_LINK_SHARE", (0.3, 0.4, 0.5, 0.6, 0.7)),
     Param("_score", "_MIN_LABEL_CHARS", (0, 5, 10, 20)),
+    Param("_score", "_LABEL_CHARS", (0, 30, 50, 80)),
     Param("_text", "_STAMPED_LINE_CHARS", (60, 80, 120)),
     Param("_text", "_STAMP_CHARS", (100, 160, 240)),
     Param("_clean", "_HEADING_SHARE", (0.2, 0.4, 0.6)),

@@ -39,6 +39,7 @@ _AFTER_HEADING_FACTOR = 2.0  # ... has its prose count double
 _FURNITURE_WEIGHT = 0.5  # what a byte in a furniture region costs, relative to a prose byte
 _LINK_SHARE = 0.5  # a block with more of its text in links than this is a link list
 _MIN_LABEL_CHARS = 10  # an unpunctuated line shorter than this counts nothing (a button)
+_LABEL_CHARS = 50  # a line heading a list of links is at most this long
 
 
 def measure(blocks: list[Block]) -> list[Block]:
@@ -246,10 +247,21 @@ def select(container: Box, blocks: list[Block], heading: Block | None = None) ->
             skip_to = section.end
             continue
         if block.bad:
+            if block.bad == "links" and kept and kept[-1] is inside[i - 1] and _is_label(kept[-1]):
+                seen -= kept.pop().weight  # "Read also:" and its links: the label goes with them
             continue
         kept.append(block)
         seen += block.weight
     return kept
+
+
+def _is_label(block: Block) -> bool:
+    """A short line without sentence punctuation, or ending in its only colon or question
+    mark: what heads a list ("Related stories", "Lesen Sie auch:", "Schon gelesen?").  Not a
+    list item or a table cell: a row's label cell or an item before a linked one is content."""
+    if block.chars > _LABEL_CHARS or block.box.kind in ("li", "cell"):
+        return False
+    return block.punct == 0 or (block.punct == 1 and block.text[-1] in ":：?？")
 
 
 def _section_of(marker: Block, following: Block | None) -> Box | None:
