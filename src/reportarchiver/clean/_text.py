@@ -92,6 +92,10 @@ _PAGER_WORDS = (
     r"分页|页码|页次|跳转到?|转到|[共第]\s*\d+\s*页|[上下前后]一?页|首页|尾页|末页|GO|Go|go"
 )
 
+_NAME = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+_ONE_NAME = rf"{_NAME}(?:\s+{_NAME}){{0,3}}"
+_NAMES = rf"{_ONE_NAME}(?:\s*(?:,|and|und|et|y|&)\s*{_ONE_NAME}){{0,5}}"
+
 # Boilerplate when a block starts with it (checked with .match: costs nothing on prose).
 _LEADING = [
     r"导航菜单\s*$", r"网站导航", r"分享\s*[::]?\s*$", r"举报\s*$",
@@ -111,6 +115,8 @@ _LEADING = [
     r"(?i:(advertisement|sponsored|related:?|tags?\s*:.*|filed under.*|posted in.*)$)",
     r"(?i:(sign up|subscribe)\b.{0,80}(newsletter|email|inbox|edition)|follow us\b|"
     r"click here to\b|follow \w+( \w+)? on (twitter|facebook|instagram))",
+    # bylines: "By" and names only ("By LISA MASCARO and ERIC TUCKER", "Von Claudia Lindner")
+    rf"(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+{_NAMES}\s*$",
     # captions, credits and ad labels, in the languages of the usual article pages
     r"(?i:\(?\s*(bild|foto|fotos|photo|image|credit|credits|quelle|source|źródło|fuente)\s*:)",
     r"(?i:(diese )?seite teilen|tagged\s*:|themen\s*:|schlagworte\s*:|"
