@@ -43,6 +43,8 @@ BOILERPLATE = [
     "分页: 共3页 上一页 1 2 3 下一页 跳转到:",
     "By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER",
     "Von Claudia Lindner",
+    "Trybunał Konstytucyjny / Shutterstock",
+    "Patrick Semansky, ASSOCIATED PRESS",
 ]
 BODY = [
     "——2022年12月24日在旅顺口区第十九届人民代表大会第二次会议上",
@@ -56,6 +58,7 @@ BODY = [
     "The budget takes effect on April 1.",
     "By the end of the year, the fund had grown to $4 million.",
     "Von Berlin nach Hamburg",
+    "The figures were first reported by Reuters.",
 ]
 
 

@@ -118,6 +118,9 @@ _LEADING = [
     # bylines: "By" and names only ("By LISA MASCARO and ERIC TUCKER", "Von Claudia Lindner")
     rf"(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+{_NAMES}\s*$",
     # captions, credits and ad labels, in the languages of the usual article pages
+    # (a credit alone: "praca / ShutterStock", "Patrick Semansky, ASSOCIATED PRESS")
+    r"(?i:[^.!?。]{0,40}\b(shutterstock|getty|istock(photo)?|reuters|afp|dpa|associated press|"
+    r"ap photo|picture alliance|imago|keystone)\)?$)",
     r"(?i:\(?\s*(bild|foto|fotos|photo|image|credit|credits|quelle|source|źródło|fuente)\s*:)",
     r"(?i:(diese )?seite teilen|tagged\s*:|themen\s*:|schlagworte\s*:|"
     r"(ist )?dieser (beitrag|artikel) hilfreich|wie bewerten sie|hier können sie den artikel)",
