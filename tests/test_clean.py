@@ -362,3 +362,10 @@ def test_a_list_item_before_a_linked_item_is_kept():
     text = clean(_article("<ul><li>Search engines find the site</li><li><a href='/x'>People "
                           "link to it</a></li></ul>")).text
     assert "Search engines find the site" in text
+
+
+def test_a_label_over_a_furniture_box_goes_with_it():
+    text = clean(_article("<div>Discover now</div><div class='share-bar'><p>Jane Doe writes "
+                          "about budgets.</p></div>")).text
+    assert "Discover now" not in text
+    assert text.endswith("The last paragraph, also a sentence.")

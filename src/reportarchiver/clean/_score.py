@@ -239,7 +239,13 @@ def select(container: Box, blocks: list[Block], heading: Block | None = None) ->
     skip_to = -1  # box index up to which a "related"/"comments" section is being skipped
     for i, block in enumerate(inside):
         if block.box.idx <= skip_to or block.box.neg > container.depth:
-            continue  # (a marker inside a furniture box, a teaser's "Read more", cuts nothing)
+            # (a marker inside a furniture box, a teaser's "Read more", cuts nothing)
+            label = kept[-1] if kept and kept[-1] is inside[i - 1] else None
+            if label is not None and label.box.kind == "p" and _is_label(label):
+                # "About the author" over the author box; a heading over a box that is not
+                # furniture as a whole (a hatnote, a share bar) is not a label
+                seen -= kept.pop().weight
+            continue
         if block.chars < 40 and seen >= cut_after and SECTION_MARKER_RE.match(block.text):
             section = _section_of(block, inside[i + 1] if i + 1 < len(inside) else None)
             if section is None or section.depth <= container.depth:
