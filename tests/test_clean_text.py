@@ -92,6 +92,8 @@ def test_ordinary_headings_are_not_section_markers(heading):
 @pytest.mark.parametrize(("names", "verdict"), [
     ("comments-area", True),
     ("sidebar widget", True),
+    ("mntl-author-tooltip", True),
+    ("post-byline", True),
     ("entry-content", False),
     ("comment-content", False),
     ("widget Blog", False),

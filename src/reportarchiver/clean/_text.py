@@ -213,7 +213,7 @@ _FURNITURE_NAME_RE = re.compile(
     r"(?<![a-z])(?:comment|share|sharing|social|sidebar|footer|related|breadcrumb|crumb|nav|"
     r"menu|sponsor|advert|promo|newsletter|subscri|cookie|popup|modal|pagination|pager|paging|"
     r"disqus|respond|repl(?:y|ies)|toolbar|copyright|login|signin|banner|recommend|tagcloud|"
-    r"jiathis|bshare|sns)"
+    r"jiathis|bshare|sns|author|byline)"
     # ... or one of these whole words
     r"|(?<![a-z])(?:ad|ads|adv|foot|hot|rank|ranking|tags)(?![a-z])"
 )
