@@ -31,13 +31,13 @@ _PROSE_CHARS = 40
 _MIN_PROSE_SHARE = 0.3  # a body container holding less of the page's prose is suspect ...
 _COVER_SHARE = 0.6  # ... and gives way to the deepest box holding this share
 # How much a boilerplate byte costs a container, relative to what a prose byte earns
-_BAD_WEIGHT = 1.0
+_BAD_WEIGHT = 0.75
 _UNPUNCTUATED_FACTOR = 0.3  # a line without sentence punctuation: a label, a heading, a menu
 _CELL_FACTOR = 0.5
 _AFTER_HEADING_BYTES = 2000  # text this long after the title heading ...
 _AFTER_HEADING_FACTOR = 2.0  # ... has its prose count double
 _FURNITURE_WEIGHT = 0.5  # what a byte in a furniture region costs, relative to a prose byte
-_LINK_SHARE = 0.5  # a block with more of its text in links than this is a link list
+_LINK_SHARE = 0.7  # a block with more of its text in links than this is a link list
 _MIN_LABEL_CHARS = 10  # an unpunctuated line shorter than this counts nothing (a button)
 _LABEL_CHARS = 50  # a line heading a list of links is at most this long
 
