@@ -38,10 +38,12 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Sequence
+import tokenize
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import BinaryIO
 
 import extract  # benchmarks/extract.py: the dev set loader, the folds and the scorer glue
 
@@ -134,15 +136,33 @@ def from_dict(values: dict[str, float]) -> Setting:
 
 
 def fingerprint() -> str:
-    """A digest of the cleaner's modules minus the tuned values: when it changes, rules
-    changed and the tuning is stale (the tuned values themselves may differ freely)."""
+    """A digest of the cleaner's code: when it changes, rules changed and the tuning is stale.
+
+    Comments, blank lines and the tuned values' own assignments are left out, so rewording a
+    comment or shipping newly tuned values does not make the record stale.
+    """
     digest = hashlib.sha256()
     for path in sorted(CLEANER.glob("*.py")):
-        lines = path.read_text(encoding="utf-8").splitlines()
         tuned = {p.name for p in PARAMS if p.module == path.stem}
-        kept = [line for line in lines if line.split(" = ", 1)[0] not in tuned]
-        digest.update(path.name.encode() + b"\0" + "\n".join(kept).encode("utf-8"))
+        digest.update(path.name.encode() + b"\0")
+        with path.open("rb") as source:
+            for line in _logical_lines(source):
+                if not (len(line) > 1 and line[0] in tuned and line[1] == "="):
+                    digest.update("\x1f".join(line).encode("utf-8") + b"\n")
     return digest.hexdigest()[:16]
+
+
+def _logical_lines(source: BinaryIO) -> Iterator[list[str]]:
+    """The token strings of each logical line of Python source, comments left out."""
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.INDENT, tokenize.DEDENT}
+    line: list[str] = []
+    for token in tokenize.tokenize(source.readline):
+        if token.type == tokenize.NEWLINE or token.type == tokenize.ENDMARKER:
+            if line:
+                yield line
+            line = []
+        elif token.type not in skip:
+            line.append(token.string)
 
 
 # --------------------------------------------------------------------------- evaluation
