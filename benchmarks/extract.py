@@ -18,6 +18,13 @@ HTML is turned into text with lxml, one line per block element.
 
 Timing follows score.py: one untimed warm-up pass (``--warmup``), then a timed pass in which
 only the extraction calls are timed.
+
+Cross-validated figures (``--folds``, 5 by default): the pages are dealt to folds by site and
+each figure is one fold's pages alone.  For the cleaner they are *nested*: each fold is cleaned
+with the weights ``benchmarks/tune_cleaner.py`` chose on the other folds (read from
+``benchmarks/tune_cleaner.json``), so no weight was chosen by looking at the pages it is scored
+on.  The shipped weights, tuned on all folds, are shown beside them ("ours, shipped"): on the
+folds they are optimistic.
 """
 
 from __future__ import annotations
@@ -190,6 +197,43 @@ def fold_summaries(scorer: ModuleType, cases: list[dict], records: list[dict],
             for i in range(k)]
 
 
+def nested_records(scorer: ModuleType, cases: list[dict], folds: dict[str, int], k: int,
+                   tuned_path: Path) -> list[dict] | None:
+    """Each fold's pages cleaned with the weights tuned on the other folds (tune_cleaner.json);
+    None, with the reason printed, when there is no usable tuning."""
+    import tune_cleaner  # benchmarks/tune_cleaner.py
+
+    if not tuned_path.is_file():
+        print(f"no {tuned_path}: run benchmarks/tune_cleaner.py for the nested figures")
+        return None
+    tuned = json.loads(tuned_path.read_text(encoding="utf-8"))
+    if tuned["folds"] != k:
+        print(f"{tuned_path.name} holds {tuned['folds']} folds, not {k}: no nested figures")
+        return None
+    try:
+        settings = {name: tune_cleaner.from_dict(values) for name, values in tuned["tuned"].items()}
+    except KeyError:
+        print(f"{tuned_path.name} misses a parameter of tune_cleaner.PARAMS: rerun the tuning")
+        return None
+    if tuned["fingerprint"] != tune_cleaner.fingerprint():
+        print(f"warning: the cleaner changed since {tuned_path.name} was written: rerun the tuning")
+    source = tune_cleaner.current_setting()
+    if settings["all"] != source:
+        print("warning: the cleaner's weights are not those tuned on all folds")
+    fn = ours()
+    records: list[dict] = [{} for _ in cases]
+    try:
+        for fold in range(k):
+            tune_cleaner.apply(settings[str(fold)])
+            for i, case in enumerate(cases):
+                if folds[site_of(case)] == fold:
+                    out, err, seconds = call(fn, case["_html"], case.get("url", ""))
+                    records[i] = record(scorer, case, out, err, seconds)
+    finally:
+        tune_cleaner.apply(source)
+    return records
+
+
 def record(scorer: ModuleType, case: dict, out: str | None, err: str | None, sec: float) -> dict:
     """One case's result in the shape score.py's Group.add() expects."""
     empty = not (out or "").strip()
@@ -301,7 +345,8 @@ def print_cv(fold_results: dict[str, list[dict]], k: int) -> None:
     first = fold_results[names[0]]
     datasets = sorted({g for fold in first for g in fold if g != "ALL"})
     print(f"\ncross-validated: {k} folds by site, each figure on one held-back fold "
-          "(mean ± sd [min-max] over folds)")
+          "(mean ± sd [min-max] over folds); ours, nested: each fold cleaned with the weights "
+          "tuned on the others")
     for dataset in datasets:
         metric, _ = metric_of(next(f[dataset] for f in first if dataset in f))
         if metric == "snip" and next(f[dataset] for f in first if dataset in f).get(
@@ -314,7 +359,7 @@ def print_cv(fold_results: dict[str, list[dict]], k: int) -> None:
                           if dataset in f]
                 values = [v for v in values if v is not None]
                 per_fold = " ".join(f"{v:.3f}" for v in values)
-                print(f"  {dataset:12s} {shown:9s} {name:12s} {spread(values):34s} "
+                print(f"  {dataset:12s} {shown:9s} {name:13s} {spread(values):34s} "
                       f"folds: {per_fold}")
 
 
@@ -351,6 +396,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="k for the cross-validated figures (folds by site; 0: none)")
     ap.add_argument("--extra", default=str(default_extra()),
                     help="held-out pages fetched by benchmarks/corpus/fetch.py (skipped if absent)")
+    ap.add_argument("--tuned", default=str(Path(__file__).with_name("tune_cleaner.json")),
+                    help="weights tuned per fold by benchmarks/tune_cleaner.py (nested figures)")
     ap.add_argument("--json", metavar="FILE", help="also write all figures as JSON")
     args = ap.parse_args(argv)
 
@@ -366,13 +413,22 @@ def main(argv: list[str] | None = None) -> None:
     if extra:
         print(f"held-out extra pages: {len(extra)} from {extra_dir}")
     results, fold_results, extra_results, fixture_results = {}, {}, {}, {}
+    if folds and "ours" in args.extractors.split(","):
+        if args.dataset or args.limit:
+            print("a subset of the pages: no nested figures (the tuning's folds hold all pages)")
+        else:
+            nested = nested_records(scorer, cases, folds, args.folds, Path(args.tuned))
+            if nested is not None:
+                fold_results["ours, nested"] = fold_summaries(scorer, cases, nested, folds,
+                                                              args.folds)
     for name in args.extractors.split(","):
         fn = EXTRACTORS[name]()
         start = time.perf_counter()
         records = run_cases(scorer, fn, cases, warmup)
         results[name] = summarize(scorer, cases, records)
         if folds:
-            fold_results[name] = fold_summaries(scorer, cases, records, folds, args.folds)
+            shown = "ours, shipped" if name == "ours" and fold_results else name
+            fold_results[shown] = fold_summaries(scorer, cases, records, folds, args.folds)
         if extra:
             extra_records = run_cases(scorer, fn, extra, len(extra) if warmup else 0)
             extra_results[name] = summarize(scorer, extra, extra_records)

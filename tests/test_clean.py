@@ -336,3 +336,36 @@ def test_a_sentence_that_mentions_pages_is_body_text():
     page = ("<div><p>附件共3页,详见第2页表格。</p><p>全县经济社会保持平稳健康发展。</p>"
             "<p>第3页</p></div>")
     assert clean(page).text == "附件共3页,详见第2页表格。\n\n全县经济社会保持平稳健康发展。"
+
+
+def _article(middle: str) -> str:
+    paras = "".join(f"<p>Paragraph {i} of the council's budget story, with a full sentence.</p>"
+                    for i in range(6))
+    return f"<html><body><div>{paras}{middle}<p>The last paragraph, also a sentence.</p>" \
+           "</div></body></html>"
+
+
+@pytest.mark.parametrize("label", ["Lesen Sie auch:", "RELATED STORIES", "Schon gelesen?"])
+def test_a_label_heading_a_dropped_link_line_goes_with_it(label):
+    text = clean(_article(f"<h3>{label}</h3><p><a href='/a'>Budget hearing draws a crowd</a>"
+                          "</p>")).text
+    assert label not in text
+    assert text.endswith("The last paragraph, also a sentence.")
+
+
+def test_a_subheading_followed_by_body_text_is_kept():
+    text = clean(_article("<h3>Where the money goes</h3><p>Parks get more, roads less.</p>")).text
+    assert "Where the money goes" in text
+
+
+def test_a_list_item_before_a_linked_item_is_kept():
+    text = clean(_article("<ul><li>Search engines find the site</li><li><a href='/x'>People "
+                          "link to it</a></li></ul>")).text
+    assert "Search engines find the site" in text
+
+
+def test_a_label_over_a_furniture_box_goes_with_it():
+    text = clean(_article("<div>Discover now</div><div class='share-bar'><p>Jane Doe writes "
+                          "about budgets.</p></div>")).text
+    assert "Discover now" not in text
+    assert text.endswith("The last paragraph, also a sentence.")

@@ -41,6 +41,10 @@ BOILERPLATE = [
     "Published Nov 18, 2019 at 4:07 PM | Updated at 5:36 PM CST on Nov 18, 2019",
     "23.10.2018",
     "分页: 共3页 上一页 1 2 3 下一页 跳转到:",
+    "By LISA MASCARO, MARY CLARE JALONICK and ERIC TUCKER",
+    "Von Claudia Lindner",
+    "Trybunał Konstytucyjny / Shutterstock",
+    "Patrick Semansky, ASSOCIATED PRESS",
 ]
 BODY = [
     "——2022年12月24日在旅顺口区第十九届人民代表大会第二次会议上",
@@ -52,6 +56,9 @@ BODY = [
     "全年实施亿元以上重点项目62个,完成投资138亿元。",
     "Published in 2019, the report found that most schools lacked the staff they needed.",
     "The budget takes effect on April 1.",
+    "By the end of the year, the fund had grown to $4 million.",
+    "Von Berlin nach Hamburg",
+    "The figures were first reported by Reuters.",
 ]
 
 
@@ -85,6 +92,8 @@ def test_ordinary_headings_are_not_section_markers(heading):
 @pytest.mark.parametrize(("names", "verdict"), [
     ("comments-area", True),
     ("sidebar widget", True),
+    ("mntl-author-tooltip", True),
+    ("post-byline", True),
     ("entry-content", False),
     ("comment-content", False),
     ("widget Blog", False),

@@ -27,7 +27,7 @@ from ._dom import Block, Box, linearize, read_hints
 from ._encoding import decode_html
 from ._prune import parse, prune
 from ._render import group, mark_layout_tables, to_html, to_text
-from ._score import choose_container, measure, score, select
+from ._score import choose_container, judge, measure, score, select
 from ._text import normalize
 
 if TYPE_CHECKING:
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 _NO_HINTS = SiteHints()
+_HEADING_SHARE = 0.4  # an h1 inside the title agrees with it when it holds this share of it
+_TITLE_REPEAT_SHARE = 0.6  # a body line starting the title repeats it when this long
 
 
 @dataclass(slots=True)
@@ -126,35 +128,57 @@ def _call_metadata(page: _Page, url: str) -> Metadata:
 
 
 def _extract(source: str, hints: SiteHints, utf8: bytes | None, base_url: str) -> _Page:
+    page, tree, boxes, blocks = _prepare(source, hints, utf8)
+    if boxes:
+        groups = _body(page, tree, boxes, blocks, hints)
+        page.text = to_text(groups)
+        page.html = to_html(groups, base_url)
+    return page
+
+
+def _prepare(
+    source: str, hints: SiteHints, utf8: bytes | None
+) -> tuple[_Page, LexborHTMLParser, list[Box], list[Block]]:
+    """Parse, prune, linearize and measure: the half of the work no weight changes."""
     tree = parse(source, utf8)
     page = _Page()
-    misses = page.hint_misses
     title_node = tree.css_first("title")
     page.title = normalize(title_node.text()) if title_node is not None else ""
     html_node = tree.css_first("html")
     page.lang = (html_node.attributes.get("lang") or "").strip() if html_node else ""
-    misses.extend(prune(tree, hints.drop_selectors))
+    page.hint_misses.extend(prune(tree, hints.drop_selectors))
     body = tree.body
     if body is None:
-        return page
+        return page, tree, [], []
     boxes, raw_blocks = linearize(body)
     blocks = measure(raw_blocks)
     read_hints(boxes, blocks)
     page.page_text = "\n".join(b.text for b in blocks)
+    return page, tree, boxes, blocks
+
+
+def _body(
+    page: _Page, tree: LexborHTMLParser | None, boxes: list[Box], blocks: list[Block],
+    hints: SiteHints,
+) -> list[tuple[str, list]]:
+    """Judge and score the measured blocks and group the body's (the weighted half).
+
+    Safe to run again on the same boxes and blocks: every verdict and sum is reset.
+    """
+    judge(blocks)
     heading, agrees = _main_heading(blocks, page.title)
     page.h1 = heading.text if heading is not None else ""
-    _apply_drop_text(blocks, hints.drop_text, misses)
+    _apply_drop_text(blocks, hints.drop_text, page.hint_misses)
     score(boxes, blocks, heading)
-    container = _hinted_container(tree, hints.body_selector, boxes, misses)
+    container = None
+    if tree is not None:
+        container = _hinted_container(tree, hints.body_selector, boxes, page.hint_misses)
     if container is None:
         container = choose_container(boxes)
     kept = select(container, blocks, heading if agrees else None)
     kept = _drop_title(kept, page.title, heading)
     mark_layout_tables(blocks)
-    groups = group(kept)
-    page.text = to_text(groups)
-    page.html = to_html(groups, base_url)
-    return page
+    return group(kept)
 
 
 def _main_heading(blocks: list[Block], title: str) -> tuple[Block | None, bool]:
@@ -167,7 +191,7 @@ def _main_heading(blocks: list[Block], title: str) -> tuple[Block | None, bool]:
     h1s = [b for b in blocks if b.box.kind == "h1" and not b.bad]
     for block in h1s:
         text = block.text
-        if len(text) >= 2 and ((text in title and len(text) * 5 >= len(title) * 2)
+        if len(text) >= 2 and ((text in title and len(text) >= _HEADING_SHARE * len(title))
                                or (title and title in text)):
             return block, True
     return next((b for b in h1s if b.chars >= 6), None), False
@@ -184,7 +208,7 @@ def _drop_title(kept: list[Block], title: str, heading: Block | None) -> list[Bl
         text = block.text
         if text in (h1, title):
             return True
-        return title.startswith(text) and len(text) * 5 >= len(title) * 3
+        return title.startswith(text) and len(text) >= _TITLE_REPEAT_SHARE * len(title)
 
     return [b for b in kept if b is not heading and not (b in top and is_title(b))]
 

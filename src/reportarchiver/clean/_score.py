@@ -31,16 +31,19 @@ _PROSE_CHARS = 40
 _MIN_PROSE_SHARE = 0.3  # a body container holding less of the page's prose is suspect ...
 _COVER_SHARE = 0.6  # ... and gives way to the deepest box holding this share
 # How much a boilerplate byte costs a container, relative to what a prose byte earns
-_BAD_WEIGHT = 1.0
+_BAD_WEIGHT = 0.75
 _UNPUNCTUATED_FACTOR = 0.3  # a line without sentence punctuation: a label, a heading, a menu
 _CELL_FACTOR = 0.5
 _AFTER_HEADING_BYTES = 2000  # text this long after the title heading ...
 _AFTER_HEADING_FACTOR = 2.0  # ... has its prose count double
 _FURNITURE_WEIGHT = 0.5  # what a byte in a furniture region costs, relative to a prose byte
+_LINK_SHARE = 0.7  # a block with more of its text in links than this is a link list
+_MIN_LABEL_CHARS = 10  # an unpunctuated line shorter than this counts nothing (a button)
+_LABEL_CHARS = 50  # a line heading a list of links is at most this long
 
 
 def measure(blocks: list[Block]) -> list[Block]:
-    """Fill text, sizes and boilerplate verdicts of the blocks; return those with any text."""
+    """Fill the text and sizes of the blocks; return those with any text."""
     kept = []
     for block in blocks:
         runs = block.runs
@@ -52,15 +55,24 @@ def measure(blocks: list[Block]) -> list[Block]:
         block.chars = len(text)
         # UTF-8 length: a Han character (3 bytes) carries about as much as an English word
         block.weight = len(text.encode("utf-8", "surrogatepass"))
-        block.bad = _why_bad(block)
-        if not block.bad:  # (punctuation only matters to blocks that may be prose)
-            block.punct = punctuation_count(text)
         kept.append(block)
     return kept
 
 
+def judge(blocks: list[Block]) -> None:
+    """Give every measured block its boilerplate verdict (``bad``) and punctuation count.
+
+    Everything before this step is independent of the weights above (benchmarks/
+    tune_cleaner.py reruns the cleaner from here with other weights).
+    """
+    for block in blocks:
+        block.bad = _why_bad(block)
+        # (punctuation only matters to blocks that may be prose)
+        block.punct = 0 if block.bad else punctuation_count(block.text)
+
+
 def _why_bad(block: Block) -> str:
-    if block.link_chars * 2 > block.chars:
+    if block.link_chars > _LINK_SHARE * block.chars:
         return "links"  # checked first: it is arithmetic, and half the blocks of a page
     text = block.text
     if is_boilerplate(text if block.chars < _LONG else text[:80], block.box.kind == "cell"):
@@ -81,7 +93,7 @@ def _value(block: Block) -> float:
         return value
     if block.box.kind == "cell":
         return value * _CELL_FACTOR  # figures in a table are content, if not prose
-    return value * _UNPUNCTUATED_FACTOR if block.chars >= 10 else 0.0
+    return value * _UNPUNCTUATED_FACTOR if block.chars >= _MIN_LABEL_CHARS else 0.0
 
 
 def score(boxes: list[Box], blocks: list[Block], heading: Block | None = None) -> None:
@@ -227,7 +239,13 @@ def select(container: Box, blocks: list[Block], heading: Block | None = None) ->
     skip_to = -1  # box index up to which a "related"/"comments" section is being skipped
     for i, block in enumerate(inside):
         if block.box.idx <= skip_to or block.box.neg > container.depth:
-            continue  # (a marker inside a furniture box, a teaser's "Read more", cuts nothing)
+            # (a marker inside a furniture box, a teaser's "Read more", cuts nothing)
+            label = kept[-1] if kept and kept[-1] is inside[i - 1] else None
+            if label is not None and label.box.kind == "p" and _is_label(label):
+                # "About the author" over the author box; a heading over a box that is not
+                # furniture as a whole (a hatnote, a share bar) is not a label
+                seen -= kept.pop().weight
+            continue
         if block.chars < 40 and seen >= cut_after and SECTION_MARKER_RE.match(block.text):
             section = _section_of(block, inside[i + 1] if i + 1 < len(inside) else None)
             if section is None or section.depth <= container.depth:
@@ -235,10 +253,21 @@ def select(container: Box, blocks: list[Block], heading: Block | None = None) ->
             skip_to = section.end
             continue
         if block.bad:
+            if block.bad == "links" and kept and kept[-1] is inside[i - 1] and _is_label(kept[-1]):
+                seen -= kept.pop().weight  # "Read also:" and its links: the label goes with them
             continue
         kept.append(block)
         seen += block.weight
     return kept
+
+
+def _is_label(block: Block) -> bool:
+    """A short line without sentence punctuation, or ending in its only colon or question
+    mark: what heads a list ("Related stories", "Lesen Sie auch:", "Schon gelesen?").  Not a
+    list item or a table cell: a row's label cell or an item before a linked one is content."""
+    if block.chars > _LABEL_CHARS or block.box.kind in ("li", "cell"):
+        return False
+    return block.punct == 0 or (block.punct == 1 and block.text[-1] in ":：?？")
 
 
 def _section_of(marker: Block, following: Block | None) -> Box | None:
