@@ -157,3 +157,14 @@ def test_crawler_defaults_are_the_documented_ones_everywhere(key, value, tmp_pat
     assert getattr(load_config(path).crawler, key) == value  # a config that omits the key
     declared = {s.name: s.default for s in crawler_settings()}
     assert getattr(CrawlerConfig(), key) == value == declared[key]
+
+
+@pytest.mark.parametrize(("start", "link"), [
+    ("http://127.0.0.1.:8000/", "http://127.0.0.1:8000/baogao/1.html"),
+    ("http://Example.GOV.cn:80/x/", "http://example.gov.cn/baogao/1.html"),
+    ("http://北京.gov.cn/", "http://xn--1lq90i.gov.cn/baogao/1.html"),
+])
+def test_the_default_scope_matches_links_as_the_crawler_writes_them(start, link):
+    config = parse_config({"sites": [{"name": "a", "start_urls": [start]}]})
+    assert config.sites[0].follows(link)
+    assert config.sites[0].hosts() == {link.split("/")[2]}

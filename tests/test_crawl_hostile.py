@@ -136,10 +136,13 @@ def test_a_crawl_delay_beyond_the_cap_skips_the_host_and_says_why(tmp_path, http
         summary = run(config, archive)
         rows = archive.query("SELECT url, message FROM fetch_errors WHERE kind = 'robots'")
     assert [r.path for r, _ in httpserver.log] == ["/robots.txt"]
-    # robots.txt itself, and the start URL that could not be fetched: the site is down
-    assert sorted(url.removeprefix(base) for url, _ in rows) == ["/", "/robots.txt"]
-    assert all("Crawl-delay 86400" in message for _, message in rows)
+    # one error, robots.txt's; the start URL waits for the next run: the site is down
+    assert [url.removeprefix(base) for url, _ in rows] == ["/robots.txt"]
+    assert "Crawl-delay 86400" in rows[0][1]
     assert summary.status == "failed" and summary.counters["errors"] == 1
+    with Archive(config.database) as archive:
+        assert archive.frontier.queued([config.sites[0].name]) == [] and archive.query(
+            "SELECT state FROM frontier WHERE url = ?", [base + "/"]) == [("failed",)]
 
 
 def test_max_pages_counts_failing_requests_too(tmp_path, httpserver) -> None:
@@ -306,3 +309,61 @@ def test_site_overrides_are_validated_naming_the_key():
         with pytest.raises(ConfigError) as info:
             parse_config({"sites": [{**site, **extra}]})
         assert info.value.key == f"sites[a].{key}"
+
+
+def test_a_robots_txt_failing_once_does_not_skip_the_reports_for_good(tmp_path):
+    """A host refused for one run (its robots.txt answering 500) is tried again next run."""
+    from helpers import RawServer, http_response
+
+    mode = {"robots": "ok"}
+
+    def handler(path: str, conn) -> None:
+        if path == "/robots.txt":
+            conn.sendall(http_response(b"User-agent: *\nAllow: /\n") if mode["robots"] == "ok"
+                         else http_response(b"", "500 Internal Server Error"))
+        elif path == "/sitemap.xml":
+            conn.sendall(http_response(b"", "404 Not Found"))
+        elif path == "/":
+            links = "".join(f'<a href="/baogao/db/{i}.html">r</a>' for i in range(6))
+            conn.sendall(http_response(links.encode(), headers={"Content-Type": "text/html"}))
+        else:
+            body = REPORT.replace("2023年政府工作报告", f"2023年政府工作报告{path}")
+            conn.sendall(http_response(body.encode(),
+                                       headers={"Content-Type": "text/html; charset=utf-8"}))
+
+    with RawServer(handler) as server:
+        config = site_config(server.base_url, tmp_path / "a.db")
+        with Archive(config.database) as archive:
+            run(config, archive, max_pages=4)  # some reports left queued
+            mode["robots"] = "down"
+            down = run(config, archive)
+            mode["robots"] = "ok"
+            run(config, archive)
+            reports = archive.count("reports")
+    assert down.counters["errors"] == 1 and down.counters["skipped"] == 0
+    assert reports == 6
+
+
+def test_a_pdf_linked_from_a_report_is_its_attachment_not_a_page_of_its_own(tmp_path):
+    from helpers import FIXTURES
+    from reportarchiver.demo.server import serve_site
+
+    root = tmp_path / "site"
+    (root / "baogao" / "db").mkdir(parents=True)
+    (root / "files").mkdir()
+    (root / "files" / "tables.xlsx").write_bytes(
+        (FIXTURES / "documents" / "budget_tables.xlsx").read_bytes())
+    (root / "index.html").write_text('<a href="/baogao/db/1.html">r</a>', encoding="utf-8")
+    (root / "baogao" / "db" / "1.html").write_text(
+        REPORT.replace("</body>", '<p><a href="/files/tables.xlsx">附件：预算表.xlsx</a></p>'
+                       "</body>"), encoding="utf-8")
+    with serve_site(root) as server:
+        config = site_config(server.base_url, tmp_path / "a.db")
+        with Archive(config.database) as archive:
+            run(config, archive)
+            run(config, archive)
+            queued = archive.query("SELECT url FROM frontier WHERE url LIKE '%.xlsx'")
+            attachments = archive.count("attachments")
+        asked = [r.path for r in server.requests if r.path.endswith(".xlsx")]
+    assert queued == [] and attachments == 1
+    assert len(asked) == 1  # with its report; not again as a list page, in either run

@@ -81,3 +81,13 @@ def test_a_proxy_value_that_is_no_url_is_a_config_error():
 
     with pytest.raises(ConfigError, match=r"crawler\.proxy"):
         parse_config({"crawler": {"proxy": "proxy.example:3128"}})
+
+
+def test_a_socks_proxy_without_its_library_is_one_config_error(monkeypatch):
+    import importlib.util
+
+    if importlib.util.find_spec("socksio") is not None:
+        pytest.skip("socksio is installed: SOCKS proxies work")
+    monkeypatch.setenv("ALL_PROXY", "socks5://127.0.0.1:1080")
+    with pytest.raises(ConfigError, match=r"httpx\[socks\]"):
+        get(REMOTE)

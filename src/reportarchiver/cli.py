@@ -149,6 +149,8 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
     except Interrupted as exc:
         _fail(str(exc), 128 + exc.signum)
+    except ConfigError as exc:  # found only when used: a SOCKS proxy, render = "browser"
+        _fail(str(exc), EXIT_USAGE)
     except ReportArchiverError as exc:
         _fail(str(exc))
     except OSError as exc:

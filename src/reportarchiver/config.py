@@ -187,8 +187,9 @@ class SiteConfig:
         return out
 
     def hosts(self) -> set[str]:
-        """The hosts of its start URLs (what its delay and concurrency overrides apply to)."""
-        return {u.partition("://")[2].split("/", 1)[0].lower() for u in self.start_urls}
+        """The hosts of its start URLs, as the crawler writes them (``host[:port]``, IDN as
+        A-labels): what its delay and concurrency overrides apply to."""
+        return {_canonical_host(u) for u in self.start_urls}
 
     def follows(self, url: str) -> bool:
         """True when ``url`` is inside this site's scope (include and not exclude)."""
@@ -375,7 +376,7 @@ def _parse_site(raw: Any, index: int, where: str) -> SiteConfig:
     # default scope: the start URLs' hosts, by either scheme (sites move to https and
     # redirect there; a redirect out of scope is refused)
     include = values["include"] or tuple(dict.fromkeys(
-        re.compile("^https?://" + re.escape(_host(u)) + "/") for u in starts))
+        re.compile("^https?://" + re.escape(_canonical_host(u)) + "/") for u in starts))
     headers = dict(values["headers"])
     if values["cookies"]:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in values["cookies"].items())
@@ -466,8 +467,12 @@ _SITE_CHECKS: dict[str, Callable[[Any, str, str], Any]] = {
 }
 
 
-def _host(url: str) -> str:
-    return url.partition("://")[2].split("/", 1)[0].lower()
+def _canonical_host(url: str) -> str:
+    """The host of a URL as the crawler writes links (``http://北京.gov.cn:80/`` ->
+    ``xn--1lq90i.gov.cn``): scopes built from it match the links found."""
+    from ._urls import canonicalize, host_of
+
+    return host_of(canonicalize(url))
 
 
 def _strings(items: list[Any], key: str, where: str) -> tuple[str, ...]:

@@ -104,9 +104,17 @@ class FetchError(PageError):
 
 
 class RobotsDisallowed(FetchError):
-    """robots.txt forbids the URL, or robots.txt could not be read (the host is skipped)."""
+    """robots.txt forbids the URL, or robots.txt could not be read (the host is skipped).
+
+    ``for_this_run``: the host is refused for this run only (robots.txt failed or asked for
+    too long a Crawl-delay): the URL is tried again next run, never skipped for good.
+    """
 
     kind = "robots"
+
+    def __init__(self, url: str, message: str, *, for_this_run: bool = False) -> None:
+        super().__init__(url, message)
+        self.for_this_run = for_this_run
 
 
 class HTTPStatusError(FetchError):

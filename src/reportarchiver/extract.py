@@ -9,7 +9,7 @@ from pathlib import Path
 from ._pipeline import clean_page
 from ._urls import canonicalize
 from .config import Config
-from .errors import FetchError, InvalidURL, ReportArchiverError
+from .errors import InvalidURL, PageError, ReportArchiverError
 from .models import Cleaned, FetchResult
 
 
@@ -60,5 +60,5 @@ def _extract_url(source: str, config: Config) -> tuple[Cleaned, str]:
 
     try:
         return asyncio.run(fetch()), url
-    except FetchError as exc:
+    except PageError as exc:  # a fetch that failed, a redirect to javascript:
         raise ExtractError(str(exc)) from exc

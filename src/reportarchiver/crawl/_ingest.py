@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from .._urls import canonicalize, first_page_of, host_of, origin_of
+from .._urls import canonicalize, first_page_of, host_of
 from ..config import Config, SiteConfig
 from ..errors import InvalidURL
 from ..fetch import Fetcher
@@ -87,7 +87,7 @@ def _host_site(url: str) -> SiteConfig:
     """A URL outside every configured site is archived under its host's name, its scope
     the host."""
     return SiteConfig(name=host_of(url), start_urls=(url,),
-                      include=(re.compile("^" + re.escape(origin_of(url)) + "/"),))
+                      include=(re.compile("^https?://" + re.escape(host_of(url)) + "/"),))
 
 
 def run_ingest(config: Config, urls: Iterable[str], *,

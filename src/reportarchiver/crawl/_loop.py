@@ -203,7 +203,8 @@ class _Loop:
         if is_list:
             self.listings[url_pattern(outcome.url)].add(listing_key(outcome.url))
         self._discover(site, outcome.links, depth, outcome.listing,
-                       outcome.url if is_list else None)
+                       outcome.url if is_list else None, outcome.documents,
+                       from_report=outcome.kind == "report")
         self.archive.frontier.finish(outcome.url, outcome.state,
                                      outcome.detail if outcome.state != "done" else outcome.note,
                                      kind=outcome.kind)
@@ -223,11 +224,17 @@ class _Loop:
         return max(0, self.queued_at[1] - len(self.in_flight))
 
     def _discover(self, site: SiteConfig, links: Iterable[str], depth: int,
-                  listing: str | None = None, list_page: str | None = None) -> None:
+                  listing: str | None = None, list_page: str | None = None,
+                  documents: frozenset[str] = frozenset(), *, from_report: bool = False
+                  ) -> None:
         """Queue in-scope links one hop deeper; record traps and depth overflows as skipped.
 
         ``list_page``: the list page the links come from; its links to the same page for
         another date (a calendar's previous/next day) are not followed.
+
+        ``documents``: the links that lead to files (PDF, Word, Excel). A report's are its
+        attachments, fetched with it; a list page's are reports published as files when the
+        site has no ``report_pattern`` (with one, the pattern decides).
 
         ``listing``: the :func:`~reportarchiver._urls.listing_key` of the list page the links
         come from. Its other pages (``index_2.html`` … ``index_999.html``) stay at its depth:
@@ -243,17 +250,22 @@ class _Loop:
                 link = first[0]  # a later page: the report is fetched from page 1
             if not site.follows(link):
                 continue
+            report = site.is_report(link)
+            if link in documents and not report:
+                if from_report or site.report_pattern is not None:
+                    continue  # an attachment: fetched with its report, never on its own
+                report = True  # a file on a list page: a report published as a file
             hop = depth if listing and listing_key(link) == listing else depth + 1
-            reason = trap_reason(link)
-            if reason is None and list_page and not site.is_report(link) and date_walk(
-                    list_page, link):
+            # a report URL is never a trap: ?date= or /2024/01/05/ are what reports carry
+            reason = None if report else trap_reason(link)
+            if reason is None and list_page and not report and date_walk(list_page, link):
                 reason = "date-walking link (a calendar's next or previous date)"
             if reason is None and hop > max_depth:
                 reason = f"{TOO_DEEP} {max_depth}"
             if reason:
                 self.session.counters.skipped += frontier.skip(site.name, link, hop, reason)
                 continue
-            new.append((link, "report" if site.is_report(link) else "list", hop))
+            new.append((link, "report" if report else "list", hop))
         if new:
             frontier.add(site.name, new)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import html
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -20,7 +21,14 @@ from .._urls import canonicalize, host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
 from ..documents import needs_javascript
-from ..errors import FetchError, HTTPStatusError, OutOfScope, PageError, RobotsDisallowed
+from ..errors import (
+    FetchError,
+    HTTPStatusError,
+    OutOfScope,
+    PageError,
+    RobotsDisallowed,
+    StoreError,
+)
 from ..fetch import Fetcher, RobotsRules, robots_rules
 from ..fetch._browser import BrowserRenderer
 from ..models import Attachment, FetchResult, Page, Report
@@ -81,6 +89,9 @@ class PageOutcome:
     error: PageError | None = None
     #: why, for the queue's ``reason`` (a report kept or gone, a page that is no report)
     note: str = ""
+    #: which of ``links`` lead to documents (PDF, Word, Excel): a report's are its
+    #: attachments, fetched with it, never queued on their own
+    documents: frozenset[str] = frozenset()
 
     @property
     def detail(self) -> str:
@@ -154,6 +165,10 @@ class Session:
             if self.archive.mark_live(url, "gone", note, self.clock()):
                 self.counters.gone += 1
                 return PageOutcome(url, "done", kind, "gone", note=note)
+        if isinstance(exc, RobotsDisallowed) and exc.url == url and exc.for_this_run:
+            # the host is refused for this run (its robots.txt failed, counted once): the
+            # URL waits for the next run, it is not skipped for good
+            return PageOutcome(url, "failed", kind, error=exc)
         if isinstance(exc, RobotsDisallowed) and exc.url == url and not start:
             self.counters.skipped += 1
             return PageOutcome(url, "skipped", kind, error=exc)
@@ -182,7 +197,8 @@ class Session:
             return await self._report(url, site, (result, analysis))
         self.archive.save_page(result, encoding=analysis.encoding)
         # feeds a page announces are followed like its links
-        return PageOutcome(url, "done", kind, "list", links=analysis.links.links +
+        return PageOutcome(url, "done", kind, "list", documents=_documents(analysis.links),
+                           links=analysis.links.links +
                            analysis.links.feeds, listing=listing_key(url))
 
     # -- reports ------------------------------------------------------------------------------
@@ -228,7 +244,7 @@ class Session:
         report = with_attachments(report, await self._attachments(found, files))
         kept = self._keep_archived(report, stored if failed is not None else None)
         if kept is not None:
-            return replace(kept, links=links)
+            return replace(kept, links=links, documents=frozenset(found))
         outcome = self.archive.save_report(report, self.clock())
         self.archive.frontier.claim_pages(site.name, [p.fetch.url for p in pages[1:]])
         self.counters.count_outcome(outcome)
@@ -236,7 +252,7 @@ class Session:
             self.record(failed)
         return PageOutcome(url, "failed" if failed else "done", "report", outcome,
                            report.metadata.title, report.page_count, links, error=failed,
-                           note=capped)
+                           note=capped, documents=frozenset(found))
 
     def _keep_archived(self, report: Report, stored: dict[str, Any] | None
                        ) -> PageOutcome | None:
@@ -303,7 +319,7 @@ class Session:
     async def _fetch_pages(self, url: str, first: FetchResult, site: SiteConfig,
                            fetched: dict[str, FetchResult],
                            first_analysis: PageAnalysis | None = None
-                           ) -> tuple[list[Page], tuple[str, ...], FetchError | None, bool,
+                           ) -> tuple[list[Page], tuple[str, ...], PageError | None, bool,
                                       dict[str, tuple[str, str, str]]]:
         """The report's pages in order up to the first that fails (at most
         ``max_report_pages``), its links, that failure, whether pages were left over, and
@@ -323,9 +339,9 @@ class Session:
             done.add(page_url)
             try:
                 result = fetched.get(page_url) or (await self.fetch_page(page_url, site))[0]
-            except FetchError as exc:
+                more = await self.analyze(result, site.hints)
+            except PageError as exc:  # a redirect off-site, a crash: the pages before stay
                 return pages, analysis.links.links, exc, False, found
-            more = await self.analyze(result, site.hints)
             pages.append(_page(result, more, number))
             for attachment in more.links.attachments:
                 found.setdefault(attachment[0], attachment)
@@ -350,7 +366,10 @@ class Session:
         (the failure is recorded)."""
         try:
             await self.check_allowed(url)
-            stored = self.archive.stored_attachment(url)
+            try:
+                stored = self.archive.stored_attachment(url)
+            except StoreError:  # a damaged stored body: fetched whole again
+                stored = None
             result = await self.fetcher.get(
                 url, etag=stored.fetch.etag if stored else "",
                 last_modified=stored.fetch.last_modified if stored else "",
@@ -385,11 +404,20 @@ class Session:
         result = await self.fetcher.get(url, etag=etag, last_modified=last_modified,
                                         check=check_hop, headers=site.request_headers())
         self.counters.fetched += 1
-        stored = self.archive.stored_page(url) if result.status == 304 else None
-        if stored is not None:
-            return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
-                               body=stored.raw, fetched_at=result.fetched_at), False
-        return result, True
+        if result.status != 304:
+            return result, True
+        try:
+            stored = self.archive.stored_page(url)
+        except StoreError as exc:  # a damaged stored body: not a reason to stop, fetch anew
+            self.record(PageError(url, f"{exc}; fetched again"))
+            stored = None
+        if stored is None:
+            result = await self.fetcher.get(url, check=check_hop,
+                                            headers=site.request_headers())
+            self.counters.fetched += 1
+            return result, True
+        return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
+                           body=stored.raw, fetched_at=result.fetched_at), False
 
     async def _rendered(self, url: str, site: SiteConfig,
                         check_hop: Callable[[str], Awaitable[None]]) -> FetchResult:
@@ -437,8 +465,7 @@ class Session:
         elif delay:
             self.fetcher.throttle.set_min_delay(host_of(origin), delay)
         if rules.reason and not rules.allow_all:
-            self.archive.record_error(self.run_id,
-                                      RobotsDisallowed(origin + "/robots.txt", rules.reason))
+            self.record(RobotsDisallowed(origin + "/robots.txt", rules.reason))
         return rules
 
     async def check_allowed(self, url: str) -> None:
@@ -447,7 +474,8 @@ class Session:
             return
         rules = await self.robots_for(url)
         if not rules.allowed(url, self.user_agent(url)):
-            raise RobotsDisallowed(url, rules.reason or "disallowed by robots.txt")
+            raise RobotsDisallowed(url, rules.reason or "disallowed by robots.txt",
+                                   for_this_run=rules.parser is None)
 
 
 def _page(fetch: FetchResult, analysis: PageAnalysis, number: int) -> Page:
@@ -455,11 +483,22 @@ def _page(fetch: FetchResult, analysis: PageAnalysis, number: int) -> Page:
     return Page(fetch, analysis.cleaned, number, analysis.index_text)
 
 
+def _documents(links: PageLinks) -> frozenset[str]:
+    return frozenset(url for url, _text, _kind in links.attachments)
+
+
 def _feed_links(result: FetchResult) -> PageLinks | None:
     """The URLs of a sitemap or an RSS/Atom feed; None when the body is neither."""
     head = result.body[:512].lstrip().lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
-        return PageLinks(tuple(sitemap_urls(result.body)), (), ())
-    if b"<rss" in head or b"<feed" in head:
-        return PageLinks(tuple(feed_urls(result.body)), (), ())
-    return None
+        found = sitemap_urls(result.body)
+    elif b"<rss" in head or b"<feed" in head:
+        found = feed_urls(result.body)
+    else:
+        return None
+    # XML escapes (&amp;), fragments and tracking parameters: the same URL as a link
+    urls: dict[str, None] = {}
+    for raw in found:
+        with contextlib.suppress(PageError):
+            urls.setdefault(canonicalize(html.unescape(raw), result.final_url or result.url))
+    return PageLinks(tuple(urls), (), ())

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 
 import httpx
 
+from ..errors import ConfigError
+
 __all__ = ["proxy_transport"]
 
 
@@ -54,8 +56,16 @@ class _Routing(httpx.AsyncBaseTransport):
 
     def __init__(self, targets: dict[str, str], no_proxy: str, limits: httpx.Limits) -> None:
         self._direct = httpx.AsyncHTTPTransport(limits=limits)
-        self._proxied = {scheme: httpx.AsyncHTTPTransport(proxy=url, limits=limits)
-                         for scheme, url in targets.items()}
+        self._proxied = {}
+        for scheme, url in targets.items():
+            try:
+                self._proxied[scheme] = httpx.AsyncHTTPTransport(proxy=url, limits=limits)
+            except ImportError as exc:  # a SOCKS proxy without socksio
+                raise ConfigError("crawler.proxy", f"the proxy {url} needs "
+                                  "pip install 'httpx[socks]'", "proxy settings") from exc
+            except ValueError as exc:  # httpx refuses the proxy URL
+                raise ConfigError("crawler.proxy", f"unusable proxy {url!r} ({exc})",
+                                  "proxy settings") from exc
         self._no_proxy = no_proxy
 
     def _for(self, url: httpx.URL) -> httpx.AsyncBaseTransport:
