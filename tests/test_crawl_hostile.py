@@ -367,3 +367,94 @@ def test_a_pdf_linked_from_a_report_is_its_attachment_not_a_page_of_its_own(tmp_
         asked = [r.path for r in server.requests if r.path.endswith(".xlsx")]
     assert queued == [] and attachments == 1
     assert len(asked) == 1  # with its report; not again as a list page, in either run
+
+
+def long_report_page(n: int, last: int) -> str:
+    link = "" if n == last else f'<a href="/baogao/db/9_{n + 1}.html">下一页</a>'
+    return REPORT.replace("</body>", f"<p>第{n}页的内容。</p>{link}</body>")
+
+
+def test_max_pages_holds_inside_a_long_report_and_the_next_run_finishes_it(tmp_path,
+                                                                          httpserver):
+    base = serve_start(httpserver, ["/baogao/db/9.html"])
+    httpserver.expect_request("/baogao/db/9.html").respond_with_data(
+        long_report_page(1, 40), content_type="text/html; charset=utf-8")
+    for n in range(2, 41):
+        httpserver.expect_request(f"/baogao/db/9_{n}.html").respond_with_data(
+            long_report_page(n, 40), content_type="text/html; charset=utf-8")
+    config = site_config(base, tmp_path / "a.db", max_pages=6)
+    with Archive(config.database) as archive:
+        first = run(config, archive)
+        asked = len(httpserver.log)
+        part = archive.report(base + "/baogao/db/9.html")
+        while run(config, archive, max_pages=50).queued_left:
+            pass
+        whole = archive.report(base + "/baogao/db/9.html")
+    assert asked <= 6 and first.queued_left == 1  # the report waits for the next run
+    assert part["complete"] == 0 and "max_pages" in part["incomplete_reason"]
+    assert (whole["complete"], whole["page_count"]) == (1, 40)
+
+
+def slow_counting_site(state: dict):
+    import threading
+    import time
+
+    from helpers import http_response
+
+    lock = threading.Lock()
+
+    def handler(path: str, conn) -> None:
+        if path in ("/robots.txt", "/sitemap.xml"):
+            conn.sendall(http_response(b"", "404 Not Found"))
+            return
+        if path == "/":
+            links = "".join(f'<a href="/baogao/db/{i}.html">r</a>' for i in range(8))
+            conn.sendall(http_response(links.encode(), headers={"Content-Type": "text/html"}))
+            return
+        with lock:
+            state["now"] += 1
+            state["max"] = max(state["max"], state["now"])
+        time.sleep(0.2)
+        with lock:
+            state["now"] -= 1
+        body = REPORT.replace("2023年政府工作报告", f"2023年政府工作报告{path}")
+        conn.sendall(http_response(body.encode(),
+                                   headers={"Content-Type": "text/html; charset=utf-8"}))
+    return handler
+
+
+@pytest.mark.parametrize(("crawler_value", "site_value", "most"), [(1, 4, 4), (4, 1, 1)])
+def test_a_sites_own_per_host_concurrency_is_what_the_crawl_keeps_to(tmp_path, crawler_value,
+                                                                     site_value, most):
+    from dataclasses import replace
+
+    from helpers import RawServer
+
+    state = {"now": 0, "max": 0}
+    with RawServer(slow_counting_site(state)) as server:
+        config = site_config(server.base_url, tmp_path / "a.db",
+                             per_host_concurrency=crawler_value)
+        config = replace(config, sites=(replace(config.sites[0],
+                                                per_host_concurrency=site_value),))
+        with Archive(config.database) as archive:
+            run(config, archive)
+    assert state["max"] <= most and (most == 1 or state["max"] >= 2)
+
+
+def test_ingest_keeps_a_sites_own_delay(tmp_path):
+    import itertools
+    from dataclasses import replace
+
+    from helpers import RawServer
+    from test_crawl_resilience import RecordingTransport
+
+    state = {"now": 0, "max": 0}
+    transport = RecordingTransport()
+    with RawServer(slow_counting_site(state)) as server:
+        config = site_config(server.base_url, tmp_path / "a.db", delay_seconds=0.0)
+        config = replace(config, sites=(replace(config.sites[0], delay_seconds=0.3),))
+        with Archive(config.database) as archive:
+            asyncio.run(ingest(config, archive, [server.base_url + f"/baogao/db/{i}.html"
+                                                 for i in range(3)], transport=transport))
+    [sent] = transport.starts.values()
+    assert len(sent) >= 4 and min(b - a for a, b in itertools.pairwise(sent)) >= 0.3

@@ -67,8 +67,8 @@ def _existing(config_path: Path | None, db_path: Path | None) -> Iterator[Any]:
 
 
 def _check_site(archive: Any, site: str | None) -> None:
-    if site and not archive.query("SELECT 1 FROM reports WHERE site = ? LIMIT 1", [site]):
-        known = [r[0] for r in archive.query("SELECT DISTINCT site FROM reports ORDER BY 1")]
+    known = archive.site_names()
+    if site and site not in known:
         _fail(f"no reports of a site named {site!r} in {archive.path} "
               f"(sites: {', '.join(known) or 'none'})", EXIT_USAGE)
 

@@ -19,7 +19,10 @@ def reextract_archive(archive: Archive, config: Config, *, site: str | None = No
     is counted and left as it is; the others are still re-extracted.
     """
     counts = {"changed": 0, "unchanged": 0, "skipped": 0, "damaged": 0}
-    for row in list(archive.reports(site)):
+    for report_id in archive.report_ids(site):  # one row in memory at a time, not all
+        row = archive.report_by_id(report_id)
+        if row is None:
+            continue
         try:
             stored_pages = archive.stored_report_pages(row["id"])
             attachments = [read_attachment(a.url, a.link_text, a.fetch)

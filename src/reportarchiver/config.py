@@ -104,7 +104,7 @@ class CrawlerConfig:
         "and robots.txt and paced by its host's delay.", min=0, max=100)
     max_listings_per_pattern: int = _setting(
         200, "List pages per run whose URLs share one pattern (digits generalised, "
-        "/cal/2024-01-05 like /cal/2023-12-31): more are skipped for good, with the reason. "
+        "/cal/2024-01-05 like /cal/2023-12-31): more are skipped this run, with the reason. "
         "The guard against crawler traps such as endless calendars; pages of one listing "
         "(index_2.html, ...) count once, report pages never.", min=1, max=1_000_000)
     max_report_pages: int = _setting(

@@ -52,6 +52,7 @@ async def ingest(config: Config, archive: Archive, urls: Iterable[str], *,
     started = time.monotonic()
     async with Fetcher(config.crawler, transport=transport) as fetcher:
         session = Session(config, archive, fetcher, run_id, counters)
+        session.configure_politeness(config.sites)
         for raw in urls:
             result = await _ingest_one(session, raw)
             results.append(result)

@@ -145,7 +145,7 @@ class _Loop:
         with self.archive.grouped_commits(COMMIT_SECONDS, save_counters) as commit_if_due:
             while True:
                 if self.budget_left():
-                    self._fill(names, cfg.concurrency, cfg.per_host_concurrency)
+                    self._fill(names, cfg.concurrency)
                 if not self.in_flight:
                     return
                 # the timeout: a group is committed on time even while every page is slow
@@ -157,14 +157,15 @@ class _Loop:
                     self._record(task.result(), site, depth)
                 commit_if_due()
 
-    def _fill(self, names: list[str], concurrency: int, per_host: int) -> None:
+    def _fill(self, names: list[str], concurrency: int) -> None:
         frontier = self.archive.frontier
         busy_urls = {entry[0] for entry in self.in_flight.values()}
         for host in frontier.queued_hosts():
             skipped = True
             while skipped:  # URLs skipped by the trap budget leave room for the next ones
                 skipped = False
-                room = min(per_host - self.busy_hosts[host], concurrency - len(self.in_flight))
+                room = min(self.session.fetcher.throttle.per_host_of(host) -
+                           self.busy_hosts[host], concurrency - len(self.in_flight))
                 if room <= 0:
                     break
                 for url, site, kind, depth in frontier.next_for_host(host, names, busy_urls,
@@ -321,12 +322,10 @@ async def crawl_locked(config: Config, archive: Archive, *, site_names: list[str
             if any(site.render == "browser" for site in sites):
                 renderer = await stack.enter_async_context(
                     BrowserRenderer(config.crawler.deadline_seconds))
-            session = Session(config, archive, fetcher, run_id, counters, analyzer, renderer)
+            session = Session(config, archive, fetcher, run_id, counters, analyzer, renderer,
+                              max_requests=limit)
+            session.configure_politeness(sites)
             for site in sites:
-                for host in site.hosts():  # the site's own politeness, where it has one
-                    fetcher.throttle.configure(
-                        host, delay=site.delay_seconds if site.delay_seconds >= 0 else None,
-                        per_host=site.per_host_concurrency or None)
                 archive.frontier.add(site.name, [
                     (u, "report" if site.is_report(u) else "list", 0)
                     for u in (canonicalize(s) for s in site.start_urls)])
@@ -358,7 +357,8 @@ async def _queue_sitemaps(session: Session, sites: list[SiteConfig]) -> None:
             start_url = canonicalize(start)
             named = []
             if session.config.crawler.respect_robots:
-                named = (await session.robots_for(start_url)).sitemaps()
+                named = (await session.robots_for(
+                    start_url, session.user_agent(start_url, site))).sitemaps()
             found = []
             for sitemap in named:
                 try:

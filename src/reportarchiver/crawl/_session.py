@@ -12,11 +12,12 @@ import contextlib
 import functools
 import html
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .._pipeline import PageAnalysis, read_attachment, stitch, with_attachments
+from .._system import utcnow
 from .._urls import canonicalize, host_of, listing_key, origin_of
 from ..clean._links import PageLinks, feed_urls, report_page_links, sitemap_urls
 from ..config import Config, SiteConfig
@@ -33,10 +34,12 @@ from ..fetch import Fetcher, RobotsRules, robots_rules
 from ..fetch._browser import BrowserRenderer
 from ..models import Attachment, FetchResult, Page, Report
 from ..store import Archive
-from ..store._archive import content_hash, utcnow
+from ..store._archive import content_hash
 from ._judge import judge_revision, not_a_report
 from ._workers import PageAnalyzer
 
+#: How a report stopped by the run's max_pages says so.
+OVER_BUDGET = "max_pages reached within the report"
 #: The note recorded for a page that shows no text without JavaScript.
 NEEDS_JS = "needs JavaScript"
 #: Without a report_pattern, a page whose cleaned body is at least this long is a report.
@@ -115,8 +118,9 @@ class Session:
     renderer: BrowserRenderer | None = None
     #: "now" for what is stored (a WARC import stores each capture at its capture time)
     clock: Callable[[], str] = utcnow
-    robots: dict[str, RobotsRules] = field(default_factory=dict)
-    _robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    #: (origin, user agent) -> rules, read once per run
+    robots: dict[tuple[str, str], RobotsRules] = field(default_factory=dict)
+    _robots_locks: dict[tuple[str, str], asyncio.Lock] = field(default_factory=dict)
     _starts: frozenset[str] | None = None
     #: (site, hint) -> report pages where the hint matched nothing, this run
     hint_misses: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -128,6 +132,21 @@ class Session:
         return [f"site {site}: the hint {hint!r} matched nothing on {misses} of "
                 f"{self.report_pages[site]} report pages (the generic cleaner was used)"
                 for (site, hint), misses in sorted(self.hint_misses.items())]
+
+    #: requests allowed this run (``max_pages``), 0: no limit
+    max_requests: int = 0
+
+    def configure_politeness(self, sites: Iterable[SiteConfig]) -> None:
+        """Each site's own delay and concurrency for its hosts, where it has them."""
+        for site in sites:
+            for host in site.hosts():
+                self.fetcher.throttle.configure(
+                    host, delay=site.delay_seconds if site.delay_seconds >= 0 else None,
+                    per_host=site.per_host_concurrency or None)
+
+    def over_budget(self) -> bool:
+        """True once the run's requests reached ``max_pages``: a report stops fetching."""
+        return bool(self.max_requests) and self.fetcher.requests >= self.max_requests
 
     def is_start(self, url: str) -> bool:
         """True for a configured start URL: its failure is the site's, always an error."""
@@ -232,16 +251,23 @@ class Session:
             stored = self.archive.report(url)
             if stored is not None and (stored["complete"] or stored["page_count"] > len(pages)):
                 raise failed  # keep the longer report we have
-        limit = self.config.crawler.max_report_pages
-        capped = f"more than max_report_pages = {limit} pages: stored the first {limit}" if (
-            more and failed is None) else ""
+        capped = "" if failed is not None else more
+        # the run's budget ran out inside the report: stored as far as it got, finished
+        # next run (the URL stays queued); what is stored already is never shortened
+        pending = capped.startswith(OVER_BUDGET)
+        if pending:
+            stored = self.archive.report(url)
+            if stored is not None and (stored["complete"] or
+                                       stored["page_count"] >= len(pages)):
+                return PageOutcome(url, "queued", "report", "unchanged", stored["title"] or "",
+                                   stored["page_count"], links, note=capped)
         for page in pages:
             self.report_pages[site.name] += 1
             for hint in page.cleaned.hint_misses:
                 self.hint_misses[site.name, hint] += 1
         report = stitch(url, site.name, pages, complete=failed is None and not capped,
                         incomplete_reason=capped)
-        report = with_attachments(report, await self._attachments(found, files))
+        report = with_attachments(report, await self._attachments(site, found, files))
         kept = self._keep_archived(report, stored if failed is not None else None)
         if kept is not None:
             return replace(kept, links=links, documents=frozenset(found))
@@ -250,9 +276,10 @@ class Session:
         self.counters.count_outcome(outcome)
         if failed is not None:
             self.record(failed)
-        return PageOutcome(url, "failed" if failed else "done", "report", outcome,
-                           report.metadata.title, report.page_count, links, error=failed,
-                           note=capped, documents=frozenset(found))
+        state = "failed" if failed else "queued" if pending else "done"
+        return PageOutcome(url, state, "report", outcome, report.metadata.title,
+                           report.page_count, links, error=failed, note=capped,
+                           documents=frozenset(found))
 
     def _keep_archived(self, report: Report, stored: dict[str, Any] | None
                        ) -> PageOutcome | None:
@@ -305,7 +332,7 @@ class Session:
             fetched[page_url] = result
             changed = changed or modified
         for old in self.archive.report_attachments(stored["id"]):
-            new = await self._attachment(old.url, old.link_text)
+            new = await self._attachment(site, old.url, old.link_text)
             if new is not None:
                 files[old.url] = new
                 changed = changed or new.fetch.body != old.fetch.body
@@ -319,11 +346,11 @@ class Session:
     async def _fetch_pages(self, url: str, first: FetchResult, site: SiteConfig,
                            fetched: dict[str, FetchResult],
                            first_analysis: PageAnalysis | None = None
-                           ) -> tuple[list[Page], tuple[str, ...], PageError | None, bool,
+                           ) -> tuple[list[Page], tuple[str, ...], PageError | None, str,
                                       dict[str, tuple[str, str, str]]]:
         """The report's pages in order up to the first that fails (at most
-        ``max_report_pages``), its links, that failure, whether pages were left over, and
-        the attachments its pages link to."""
+        ``max_report_pages``), its links, that failure, why pages were left over ("" when
+        none were), and the attachments its pages link to."""
         analysis = first_analysis or await self.analyze(first, site.hints)
         pages = [_page(first, analysis, 1)]
         found = {a[0]: a for a in analysis.links.attachments}
@@ -332,40 +359,54 @@ class Session:
         while True:
             pending = sorted((n, u) for u, n in known.items() if u not in done)
             if not pending:
-                return pages, analysis.links.links, None, False, found
-            if len(pages) >= self.config.crawler.max_report_pages:
-                return pages, analysis.links.links, None, True, found
+                return pages, analysis.links.links, None, "", found
+            limit = self.config.crawler.max_report_pages
+            if len(pages) >= limit:
+                return pages, analysis.links.links, None, (
+                    f"more than max_report_pages = {limit} pages: stored the first {limit}"
+                ), found
+            if self.over_budget():
+                return pages, analysis.links.links, None, (
+                    f"{OVER_BUDGET}: stored the first {len(pages)} pages, the rest next run"
+                ), found
             number, page_url = pending[0]
             done.add(page_url)
             try:
                 result = fetched.get(page_url) or (await self.fetch_page(page_url, site))[0]
                 more = await self.analyze(result, site.hints)
             except PageError as exc:  # a redirect off-site, a crash: the pages before stay
-                return pages, analysis.links.links, exc, False, found
+                return pages, analysis.links.links, exc, "", found
             pages.append(_page(result, more, number))
             for attachment in more.links.attachments:
                 found.setdefault(attachment[0], attachment)
             for n, u in report_page_links(more.links, url):
                 known.setdefault(u, n)
 
-    async def _attachments(self, found: dict[str, tuple[str, str, str]],
+    async def _attachments(self, site: SiteConfig, found: dict[str, tuple[str, str, str]],
                            files: dict[str, Attachment]) -> tuple[Attachment, ...]:
         """The files a report links to (at most ``max_attachments``), fetched and read, or
         taken from ``files`` (fetched while checking for changes). One that fails is
         recorded and left out: the report stands without it."""
         read = []
         for url, link_text, _kind in list(found.values())[:self.config.crawler.max_attachments]:
-            item = files.get(url) or await self._attachment(url, link_text)
+            if url not in files and self.over_budget():
+                break  # the run's max_pages: the rest when the report is next checked
+            item = files.get(url) or await self._attachment(site, url, link_text)
             if item is not None:
                 read.append(replace(item, link_text=link_text))
         return tuple(read)
 
-    async def _attachment(self, url: str, link_text: str) -> Attachment | None:
-        """One attachment, politely (robots.txt, the host's delay), with a conditional GET
-        and capped at ``max_attachment_bytes``, read in a clean worker; None when it fails
-        (the failure is recorded)."""
+    async def _attachment(self, site: SiteConfig, url: str, link_text: str
+                          ) -> Attachment | None:
+        """One attachment, politely (robots.txt for the site's agent, the host's delay),
+        with a conditional GET and capped at ``max_attachment_bytes``, read in a clean
+        worker; None when it fails (recorded) or the site's ``exclude`` names it. It may be
+        on another host (files are often served apart); the site's own headers and cookies
+        go only to the site's URLs."""
+        if any(p.search(url) for p in site.exclude):
+            return None
         try:
-            await self.check_allowed(url)
+            await self.check_allowed(url, site)
             try:
                 stored = self.archive.stored_attachment(url)
             except StoreError:  # a damaged stored body: fetched whole again
@@ -373,7 +414,9 @@ class Session:
             result = await self.fetcher.get(
                 url, etag=stored.fetch.etag if stored else "",
                 last_modified=stored.fetch.last_modified if stored else "",
-                check=self.check_allowed, max_bytes=self.config.crawler.max_attachment_bytes)
+                check=functools.partial(self._check_file_hop, site),
+                max_bytes=self.config.crawler.max_attachment_bytes,
+                headers=site.request_headers() if site.follows(url) else None)
             self.counters.fetched += 1
             if result.status == 304 and stored is not None:
                 return stored
@@ -383,6 +426,11 @@ class Session:
             self.record(exc)
             return None
 
+    async def _check_file_hop(self, site: SiteConfig, target: str) -> None:
+        if any(p.search(target) for p in site.exclude):
+            raise OutOfScope(target, "redirected to a URL the site's exclude names")
+        await self.check_allowed(target, site)
+
     # -- fetching -----------------------------------------------------------------------------
 
     async def fetch_page(self, url: str, site: SiteConfig) -> tuple[FetchResult, bool]:
@@ -391,12 +439,12 @@ class Session:
         robots.txt is obeyed for the URL and for every redirect target, and a redirect out
         of the site's scope is refused (:class:`OutOfScope`).
         """
-        await self.check_allowed(url)
+        await self.check_allowed(url, site)
 
         async def check_hop(target: str) -> None:
             if not site.follows(target):
                 raise OutOfScope(url, f"redirected out of the site's scope to {target}")
-            await self.check_allowed(target)
+            await self.check_allowed(target, site)
 
         if site.render == "browser" and self.renderer is not None:
             return await self._rendered(url, site, check_hop), True
@@ -426,30 +474,36 @@ class Session:
         assert self.renderer is not None
 
         async def fetch(target: str) -> FetchResult:
-            await self.check_allowed(target)
-            return await self.fetcher.get(target, check=check_hop if target == url else
-                                          self.check_allowed, headers=site.request_headers())
+            await self.check_allowed(target, site)
+            if target == url:  # the page itself: in the site's scope, every hop of it
+                return await self.fetcher.get(url, check=check_hop,
+                                              headers=site.request_headers())
+            # a script or data file, maybe from another host: robots.txt and the host's
+            # delay apply; the site's headers and cookies go to the site's own URLs only
+            return await self.fetcher.get(
+                target, check=lambda hop: self.check_allowed(hop, site),
+                headers=site.request_headers() if site.follows(target) else None)
 
         result = await self.renderer.render(url, fetch, self.user_agent(url))
         self.counters.fetched += 1
         return result
 
-    async def robots_for(self, url: str) -> RobotsRules:
-        """The robots rules of ``url``'s origin, fetched once per run."""
-        origin = origin_of(url)
-        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
-        async with lock:
-            if origin not in self.robots:
-                self.robots[origin] = await self._fetch_robots(origin)
-        return self.robots[origin]
-
-    def user_agent(self, url: str) -> str:
-        """The User-Agent requests to ``url`` carry: its site's, else the crawler's."""
-        site = self.config.site_for(url)
+    def user_agent(self, url: str, site: SiteConfig | None = None) -> str:
+        """The User-Agent requests to ``url`` carry: its site's own, else the crawler's."""
+        site = site or self.config.site_for(url)
         return (site.user_agent if site else "") or self.config.crawler.user_agent
 
-    async def _fetch_robots(self, origin: str) -> RobotsRules:
-        agent = self.user_agent(origin + "/")
+    async def robots_for(self, url: str, agent: str | None = None) -> RobotsRules:
+        """The robots rules of ``url``'s origin for ``agent``, fetched once per run."""
+        agent = agent or self.user_agent(url)
+        key = (origin_of(url), agent)
+        lock = self._robots_locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            if key not in self.robots:
+                self.robots[key] = await self._fetch_robots(key[0], agent)
+        return self.robots[key]
+
+    async def _fetch_robots(self, origin: str, agent: str) -> RobotsRules:
         try:
             result = await self.fetcher.get(origin + "/robots.txt", accept_errors=True,
                                             headers={"User-Agent": agent})
@@ -468,12 +522,14 @@ class Session:
             self.record(RobotsDisallowed(origin + "/robots.txt", rules.reason))
         return rules
 
-    async def check_allowed(self, url: str) -> None:
-        """Raise :class:`RobotsDisallowed` when robots.txt forbids ``url`` (if obeyed)."""
+    async def check_allowed(self, url: str, site: SiteConfig | None = None) -> None:
+        """Raise :class:`RobotsDisallowed` when robots.txt forbids ``url`` to the user agent
+        of ``site`` (or of the site ``url`` belongs to), if robots.txt is obeyed."""
         if not self.config.crawler.respect_robots:
             return
-        rules = await self.robots_for(url)
-        if not rules.allowed(url, self.user_agent(url)):
+        agent = self.user_agent(url, site)
+        rules = await self.robots_for(url, agent)
+        if not rules.allowed(url, agent):
             raise RobotsDisallowed(url, rules.reason or "disallowed by robots.txt",
                                    for_this_run=rules.parser is None)
 

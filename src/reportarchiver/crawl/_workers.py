@@ -24,6 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from .._pipeline import PageAnalysis, analyze_page
+from .._system import pid_alive
 from ..errors import CleanerCrashed
 from ..models import FetchResult, SiteHints
 
@@ -47,21 +48,11 @@ def _watch(crawler_pid: int) -> None:
     except ProcessLookupError:
         os._exit(0)
     except (AttributeError, OSError):
-        while _alive(crawler_pid):
+        while pid_alive(crawler_pid):
             time.sleep(WATCH_INTERVAL)
     else:
         select.select([pidfd], [], [])
     os._exit(0)  # no cleanup to do: results would go to nobody
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
 
 
 #: Tries of a page in solo mode; a crash there is the page's own, the second try is for a

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from .._urls import canonicalize
 from ..errors import ConfigError, PageError
 from ..models import FetchResult
 
@@ -88,6 +89,8 @@ class BrowserRenderer:
             html = await page.content()
         finally:
             await context.close()
+        if not main:
+            raise BrowserError(url, "the browser never asked for the page itself")
         first = main[0]
         return FetchResult(url=url, final_url=first.final_url, status=first.status,
                            headers={**first.headers,
@@ -103,19 +106,27 @@ class BrowserRenderer:
             if request.resource_type in _SKIPPED or not request.url.startswith("http"):
                 await route.abort()
                 return
+            is_page = _same(request.url, url)  # (Chromium escapes what canonicalize keeps)
             try:
-                result = await fetch(request.url)
+                result = await fetch(url if is_page else request.url)
             except PageError as exc:  # robots.txt, a failing server: the browser goes without
-                if request.url == url:
+                if is_page:
                     failed.append(exc)
                 await route.abort()
                 return
-            if request.url == url and not main:
+            if is_page and not main:
                 main.append(result)
             await route.fulfill(status=result.status, body=result.body,
                                 headers={k: v for k, v in result.headers.items()
                                          if k not in _WIRE})
         return route
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return canonicalize(a) == canonicalize(b)
+    except PageError:
+        return False
 
 
 class BrowserError(PageError):

@@ -20,7 +20,6 @@ import asyncio
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -32,6 +31,7 @@ from tenacity import (
     wait_random,
 )
 
+from .._system import utcnow
 from .._urls import canonicalize, host_of
 from ..config import CrawlerConfig
 from ..errors import (
@@ -75,10 +75,6 @@ class _Retryable(Exception):
     def __init__(self, error: FetchError) -> None:
         super().__init__(str(error))
         self.error = error
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 class Fetcher:
@@ -192,7 +188,7 @@ class Fetcher:
                 result = FetchResult(
                     url=url, final_url=hop, status=response.status_code,
                     headers={k.lower(): v for k, v in response.headers.items()}, body=body,
-                    fetched_at=_now(), elapsed=time.monotonic() - started,
+                    fetched_at=utcnow(), elapsed=time.monotonic() - started,
                     reason=response.reason_phrase, header_list=_pairs(response.headers.raw),
                     request_headers=_pairs(response.request.headers.raw))
                 return self._judge(result, accept_errors, last)

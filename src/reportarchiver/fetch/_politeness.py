@@ -31,6 +31,7 @@ _JITTER = 0.1  # up to +10 % on each gap: never below the configured delay
 class _Host:
     semaphore: asyncio.Semaphore
     delay: float
+    per_host: int = 1
     factor: float = 1.0
     next_start: float = 0.0
     last_start: float | None = None
@@ -61,7 +62,8 @@ class HostThrottle:
     def _host(self, host: str) -> _Host:
         state = self._hosts.get(host)
         if state is None:
-            state = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host), self.delay)
+            state = self._hosts[host] = _Host(asyncio.Semaphore(self.per_host), self.delay,
+                                              self.per_host)
         return state
 
     def configure(self, host: str, *, delay: float | None = None,
@@ -71,7 +73,12 @@ class HostThrottle:
         if delay is not None:
             state.delay = delay
         if per_host is not None:
-            state.semaphore = asyncio.Semaphore(per_host)
+            state.semaphore, state.per_host = asyncio.Semaphore(per_host), per_host
+
+    def per_host_of(self, host: str) -> int:
+        """How many requests to ``host`` may be in flight (a site's own setting, if any)."""
+        state = self._hosts.get(host)
+        return state.per_host if state is not None else self.per_host
 
     def set_min_delay(self, host: str, seconds: float) -> None:
         """Raise a host's delay (robots.txt Crawl-delay): the larger of it and the config wins."""

@@ -16,20 +16,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import sqlite3
 import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import sqlite_utils
 
+from .._system import pid_alive, utcnow
 from ..errors import PageError, StoreError
 from ..models import Attachment, FetchResult, Report
 from . import _search as search
@@ -37,11 +36,6 @@ from ._frontier import Frontier
 from ._schema import MIGRATIONS, check_archive
 
 BUSY_TIMEOUT_MS = 30_000
-
-
-def utcnow() -> str:
-    """The current UTC time as ISO 8601 with seconds, the format of every timestamp stored."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def content_hash(text: str) -> str:
@@ -243,7 +237,7 @@ class Archive:
             for run_id, run_pid, run_command in self._conn.execute(
                     "SELECT id, pid, command FROM crawl_runs WHERE status = 'running'"
                     ).fetchall():
-                if not _pid_alive(run_pid) or (locked and run_command != "ingest"):
+                if not pid_alive(run_pid) or (locked and run_command != "ingest"):
                     self._conn.execute("UPDATE crawl_runs SET status = 'interrupted' "
                                        "WHERE id = ?", [run_id])
             return self._insert("crawl_runs", {
@@ -597,6 +591,17 @@ class Archive:
         for row in cursor:
             yield dict(zip(names, row, strict=True))
 
+    def report_ids(self, site: str | None = None) -> list[int]:
+        """The ids of the stored reports (of ``site``), in order."""
+        sql, args = "SELECT id FROM reports", []
+        if site:
+            sql, args = sql + " WHERE site = ?", [site]
+        return [r[0] for r in self._conn.execute(sql + " ORDER BY id", args)]
+
+    def report_by_id(self, report_id: int) -> dict[str, Any] | None:
+        """One stored report row."""
+        return next(self._dicts("SELECT * FROM reports WHERE id = ?", [report_id]), None)
+
     def site_names(self) -> list[str]:
         """The sites the archive holds reports of."""
         return [r[0] for r in self._conn.execute(
@@ -650,15 +655,3 @@ def _stored(row: tuple[Any, ...] | None) -> StoredPage | None:
     raw = _decompress(row[7], row[0])
     return StoredPage(row[0], row[1], row[2], row[3] or "", row[4] or "", row[5] or "",
                       json.loads(row[6] or "{}"), raw, row[8], row[9] or "")
-
-
-def _pid_alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process
-    return True

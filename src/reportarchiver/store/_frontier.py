@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from .._system import utcnow
 from .._urls import host_of
 
 if TYPE_CHECKING:
@@ -25,10 +26,6 @@ MAX_RETRY_DAYS = 30
 #: The reason recorded for a URL beyond ``max_depth``; such a URL is queued again when it is
 #: found within reach (a shorter path, a larger ``max_depth`` in the config).
 TOO_DEEP = "deeper than max_depth"
-
-
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def retry_delay(failures: int) -> timedelta:
@@ -55,7 +52,7 @@ class Frontier:
     def add(self, site: str, urls: Iterable[tuple[str, str, int]]) -> None:
         """Queue new ``(url, kind, depth)`` entries. A known URL keeps its state and only takes
         the smaller depth, except one skipped as too deep, which is queued again."""
-        now = _now()
+        now = utcnow()
         # SET expressions see the row as it was, so every CASE tests the old state
         too_deep = f"(state = 'skipped' AND reason LIKE '{TOO_DEEP}%')"
         with self._archive.atomic():
@@ -75,13 +72,13 @@ class Frontier:
             cur = self._conn.execute(
                 "INSERT OR IGNORE INTO frontier (url, site, host, depth, kind, state, attempts, "
                 "discovered_at, reason) VALUES (?, ?, ?, ?, 'skipped', 'skipped', 0, ?, ?)",
-                [url, site, host_of(url), depth, _now(), reason])
+                [url, site, host_of(url), depth, utcnow(), reason])
         return cur.rowcount > 0
 
     def claim_pages(self, site: str, urls: Iterable[str]) -> None:
         """Mark URLs as later pages of a report, so they are not fetched as reports of their
         own."""
-        now = _now()
+        now = utcnow()
         with self._archive.atomic():
             self._conn.executemany(
                 "INSERT INTO frontier (url, site, host, depth, kind, state, attempts, "
@@ -108,7 +105,7 @@ class Frontier:
             self._conn.execute(
                 f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
                 "((kind IN ('list', 'probe') AND (state != 'failed' OR depth = 0)) OR "
-                "(state = 'failed' AND coalesce(next_attempt_at, '') <= ?))", [*names, _now()])
+                "(state = 'failed' AND coalesce(next_attempt_at, '') <= ?))", [*names, utcnow()])
             self._conn.execute(
                 f"UPDATE frontier SET state = 'queued' WHERE site IN ({marks}) AND "
                 "kind = 'report' AND state = 'done' AND (checked_at IS NULL OR "
@@ -174,12 +171,6 @@ class Frontier:
         return self._conn.execute(
             f"SELECT url, site, kind, depth FROM frontier WHERE state = 'queued' AND "
             f"site IN ({marks}) ORDER BY host, rowid LIMIT ?", [*sites, limit or -1]).fetchall()
-
-    def state_of(self, url: str) -> tuple[str, str, str] | None:
-        """``(state, kind, reason)`` of a URL, None when it is not in the queue."""
-        row = self._conn.execute("SELECT state, kind, coalesce(reason, '') FROM frontier "
-                                 "WHERE url = ?", [url]).fetchone()
-        return (row[0], row[1], row[2]) if row else None
 
     def forget_site(self, site: str) -> None:
         """Drop a site's queue (with its reports, by :meth:`Archive.delete_site`)."""
