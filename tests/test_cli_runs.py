@@ -192,3 +192,16 @@ def test_a_dry_run_lists_what_would_be_fetched_and_touches_nothing(site, tmp_pat
     assert len(site.requests) == asked  # nothing fetched
     assert (db.read_bytes(), sqlite3.connect(db).execute(
         "SELECT count(*) FROM frontier WHERE state = 'queued'").fetchone()) == before
+
+
+def test_a_crawl_past_a_damaged_stored_body_fetches_it_again(site, tmp_path):
+    config = write_config(tmp_path, site.base_url, extra="recheck_days = 0")
+    assert invoke("crawl", "--config", str(config)).exit_code == 0
+    db = tmp_path / "archive" / "reports.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE page_versions SET raw = x'789c0000dead' WHERE id = (SELECT "
+                     "version_id FROM pages WHERE url LIKE '%/baogao/db/4635.html')")
+    for _ in range(2):  # the crawl goes on, and the next one is whole again
+        result = invoke("crawl", "--config", str(config))
+        assert result.exit_code == 0 and " ok: " in result.output
+    assert "0 errors" in result.output

@@ -454,15 +454,18 @@ class Session:
         self.counters.fetched += 1
         if result.status != 304:
             return result, True
+        damaged = False
         try:
             stored = self.archive.stored_page(url)
         except StoreError as exc:  # a damaged stored body: not a reason to stop, fetch anew
             self.record(PageError(url, f"{exc}; fetched again"))
-            stored = None
+            stored, damaged = None, True
         if stored is None:
             result = await self.fetcher.get(url, check=check_hop,
                                             headers=site.request_headers())
             self.counters.fetched += 1
+            if damaged:
+                self.archive.repair_page(result)
             return result, True
         return FetchResult(url=url, final_url=url, status=200, headers=stored.headers,
                            body=stored.raw, fetched_at=result.fetched_at), False

@@ -326,6 +326,16 @@ class Archive:
         self._upsert_page(row)
         return version_id
 
+    def repair_page(self, fetch: FetchResult) -> bool:
+        """Write ``fetch``'s body over a stored version of the same bytes (same SHA-256)
+        whose stored copy was found damaged. True when one was repaired."""
+        sha = hashlib.sha256(fetch.body).hexdigest()
+        with self.atomic():
+            cur = self._conn.execute(
+                "UPDATE page_versions SET raw = ?, raw_size = ? WHERE url = ? AND sha256 = ?",
+                [zlib.compress(fetch.body, 6), len(fetch.body), fetch.url, sha])
+        return cur.rowcount > 0
+
     def _page_version_id(self, fetch: FetchResult, sha: str, encoding: str) -> int:
         found = self._conn.execute(
             "UPDATE page_versions SET last_fetched = ? WHERE url = ? AND sha256 = ? RETURNING id",
