@@ -387,6 +387,8 @@ def main(argv: list[str] | None = None) -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", default=os.environ.get("RX_EVAL_DIR", "../shared/devset"),
                     help="folder holding cases.jsonl (default: $RX_EVAL_DIR or ../shared/devset)")
+    ap.add_argument("--no-documents", action="store_true",
+                    help="leave out the documents section (PDF, Word, Excel files)")
     ap.add_argument("--extractors", default="ours,trafilatura,readability",
                     help=f"comma-separated, from: {', '.join(EXTRACTORS)}")
     ap.add_argument("--dataset", help="comma-separated data sets to keep")
@@ -442,6 +444,12 @@ def main(argv: list[str] | None = None) -> None:
               "gne-extra: no labels)")
         print_devset(extra_results)
     print_fixtures(fixture_results)
+    if not args.no_documents:
+        # reports published as files: PDF (ours against pdfminer.six), DOCX, XLSX, DOC, XLS
+        print("\ndocuments (tests/fixtures/documents; benchmarks/documents.py)\n")
+        import documents
+
+        documents.main(["--cases", str(cases_dir), "--repeat", "10"])
     if args.json:
         Path(args.json).write_text(json.dumps(
             {"devset": results, "folds": fold_results, "fold_of_site": folds,
