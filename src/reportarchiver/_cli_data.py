@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,15 +19,14 @@ import click
 
 from .cli import (
     EXIT_FAILED,
-    EXIT_LOCKED,
     EXIT_USAGE,
     _archive,
     _fail,
     _load,
     config_option,
     db_option,
+    run_errors,
 )
-from .errors import ConfigError, LockedError, ReportArchiverError, StoreError
 
 
 def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -199,25 +197,10 @@ def import_warc(config_path: Path | None, db_path: Path | None, sites: tuple[str
 
     config = _load(config_path, db_path)
     status = LiveStatus(verbose=verbose)
-    try:
+    with run_errors(config.database, "the import stopped",
+                    "what was imported so far is kept"), status:
         summary = run_import_warc(config, files, site_names=list(sites) or None,
                                   progress=status)
-    except ConfigError as exc:
-        _fail(str(exc), EXIT_USAGE)
-    except LockedError as exc:
-        _fail(str(exc), EXIT_LOCKED)
-    except StoreError as exc:
-        _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
-    except ReportArchiverError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{config.database}: {exc.strerror or exc}")
-    except sqlite3.Error as exc:  # disk full, I/O error: the last commit group was rolled back
-        _fail(f"{config.database}: database error, the import stopped: {exc}")
-    except KeyboardInterrupt:
-        _fail("interrupted: what was imported so far is kept", 130)
-    finally:
-        status.close()
     click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json
                else summary.line())
     for line in summary.errors:

@@ -46,6 +46,12 @@ class LiveStatus:
         if self.tty:
             self.stream.write("\r\x1b[K")
 
+    def __enter__(self) -> LiveStatus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         self._clear()
         if self.tty:

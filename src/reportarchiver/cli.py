@@ -60,6 +60,29 @@ def _archive(path: Path) -> Iterator[Any]:
         _fail(str(exc))
 
 
+@contextmanager
+def run_errors(database: Path, stopped: str, interrupted: str) -> Iterator[None]:
+    """The failures of a run (crawl, import) as one line each, with their exit codes."""
+    try:
+        yield
+    except LockedError as exc:
+        _fail(str(exc), EXIT_LOCKED)
+    except StoreError as exc:
+        _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
+    except Interrupted as exc:
+        _fail(str(exc), 128 + exc.signum)
+    except ConfigError as exc:  # found only when used: a SOCKS proxy, render = "browser"
+        _fail(str(exc), EXIT_USAGE)
+    except ReportArchiverError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{database}: {exc.strerror or exc}")
+    except sqlite3.Error as exc:  # disk full, I/O error: the last commit group was rolled back
+        _fail(f"{database}: database error, {stopped}: {exc}")
+    except KeyboardInterrupt:
+        _fail(f"interrupted: {interrupted}", 130)
+
+
 def _fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     click.echo(f"Error: {one_line(message)}", err=True)
     sys.exit(code)
@@ -140,27 +163,10 @@ def crawl(config_path: Path | None, db_path: Path | None, sites: tuple[str, ...]
         _dry_run(config, list(sites) or None, max_pages, as_json)
         return
     status = LiveStatus(verbose=verbose)
-    try:
+    with run_errors(config.database, "the run stopped",
+                    "the next crawl resumes where this one stopped"), status:
         summary = run_crawl(config, site_names=list(sites) or None, max_pages=max_pages,
                             progress=status)
-    except LockedError as exc:
-        _fail(str(exc), EXIT_LOCKED)
-    except StoreError as exc:
-        _fail(str(exc), EXIT_USAGE if exc.foreign else EXIT_FAILED)
-    except Interrupted as exc:
-        _fail(str(exc), 128 + exc.signum)
-    except ConfigError as exc:  # found only when used: a SOCKS proxy, render = "browser"
-        _fail(str(exc), EXIT_USAGE)
-    except ReportArchiverError as exc:
-        _fail(str(exc))
-    except OSError as exc:
-        _fail(f"{config.database}: {exc}")
-    except sqlite3.Error as exc:  # disk full, I/O error: the last commit group was rolled back
-        _fail(f"{config.database}: database error, the run stopped: {exc}")
-    except KeyboardInterrupt:
-        _fail("interrupted: the next crawl resumes where this one stopped", 130)
-    finally:
-        status.close()
     if not quiet or summary.status != "ok" or summary.counters["errors"]:
         click.echo(json.dumps(summary.as_dict(), ensure_ascii=False) if as_json
                    else summary.line())
