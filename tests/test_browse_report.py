@@ -3,7 +3,6 @@ attachments and raw pages back as downloads that never run in the browser."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sqlite3
 import zlib
@@ -13,33 +12,20 @@ from urllib.parse import quote
 import pytest
 from datasette.app import Datasette
 
-from reportarchiver import browse
 from reportarchiver.browse.downloads import content_disposition, safe_filename
-from test_browse import (
+from test_browse import (  # the archive and ds fixtures: one shared test archive
     FIXTURES,
     GONE_DETAIL,
     INCOMPLETE_REASON,
     SUSPECT_DETAIL,
-    build_archive,
+    archive,
     canned,
+    ds,
+    get,
     version_ids,
 )
 
-
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Path:
-    return build_archive(tmp_path_factory.mktemp("report") / "reports.db")
-
-
-@pytest.fixture(scope="module")
-def ds(archive) -> Datasette:
-    datasette = Datasette([str(archive)], settings=browse.SETTINGS)
-    asyncio.run(datasette.invoke_startup())
-    return datasette
-
-
-def get(ds: Datasette, path: str):
-    return asyncio.run(ds.client.get(path))
+__all__ = ["archive", "ds"]  # fixtures used by name, not by reference
 
 
 def article(ds: Datasette, report_id: int) -> str:
