@@ -369,3 +369,35 @@ def test_a_label_over_a_furniture_box_goes_with_it():
                           "about budgets.</p></div>")).text
     assert "Discover now" not in text
     assert text.endswith("The last paragraph, also a sentence.")
+
+
+def _cards(card: str, n: int = 2) -> str:
+    return "".join(card.format(i=i) for i in range(n))
+
+
+_TEASER_CARD = ("<div class='card'><a href='/story-{i}'><h5>Next story {i} of the week</h5></a>"
+                "<p>A short standfirst for story {i}, sold as a sentence.</p></div>")
+
+
+def test_repeated_teaser_cards_lose_their_excerpts():
+    """Issue 13: a grid of related stories (a linked headline over a short standfirst, in
+    small boxes of one shape) is not body, the standfirsts no more than the headlines."""
+    text = clean(_article(f"<div class='grid'>{_cards(_TEASER_CARD)}</div>")).text
+    assert "standfirst" not in text
+    assert text.endswith("The last paragraph, also a sentence.")
+
+
+def test_one_link_over_a_paragraph_is_not_a_teaser_grid():
+    text = clean(_article(_cards(_TEASER_CARD, 1))).text
+    assert "A short standfirst for story 0, sold as a sentence." in text
+
+
+@pytest.mark.parametrize("shape", [
+    "<table>" + _cards("<tr><td><a href='/t{i}'>Term {i}</a></td>"
+                       "<td>What term {i} means, in a sentence.</td></tr>", 3) + "</table>",
+    "<ul>" + _cards("<li><a href='/t{i}'>Term {i}</a><p>What term {i} means, in a sentence."
+                    "</p></li>", 3) + "</ul>",
+])
+def test_linked_terms_with_descriptions_in_a_table_or_list_are_kept(shape):
+    text = clean(_article(shape)).text
+    assert all(f"What term {i} means, in a sentence." in text for i in range(3))

@@ -10,6 +10,8 @@ dropped one by one, and an end-of-article marker ("相关阅读", "Comments") cu
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from ._dom import Block, Box
 from ._text import (
     INFO_LABEL_RE,
@@ -40,6 +42,8 @@ _FURNITURE_WEIGHT = 0.5  # what a byte in a furniture region costs, relative to 
 _LINK_SHARE = 0.7  # a block with more of its text in links than this is a link list
 _MIN_LABEL_CHARS = 10  # an unpunctuated line shorter than this counts nothing (a button)
 _LABEL_CHARS = 50  # a line heading a list of links is at most this long
+_TEASER_CHARS = 200  # a teaser's excerpt under its linked headline is at most this long ...
+_CARD_BOXES = 6  # ... in a card of at most this many boxes, repeated at least twice
 
 
 def measure(blocks: list[Block]) -> list[Block]:
@@ -230,6 +234,7 @@ def select(container: Box, blocks: list[Block], heading: Block | None = None) ->
         blocks = blocks[blocks.index(heading) + 1:]
     inside = [b for b in blocks if lo <= b.box.idx <= hi]
     _drop_info_tables(inside)
+    teasers = _teasers(inside)
     total = sum(b.weight for b in inside if not b.bad and b.box.neg <= container.depth)
     # a marker cuts once enough body is behind it: 40% of it, or 600 bytes when comments
     # longer than the article follow
@@ -252,13 +257,35 @@ def select(container: Box, blocks: list[Block], heading: Block | None = None) ->
                 break  # the marker heads the rest of the container: the article is over
             skip_to = section.end
             continue
-        if block.bad:
+        if block.bad or block in teasers:
             if block.bad == "links" and kept and kept[-1] is inside[i - 1] and _is_label(kept[-1]):
                 seen -= kept.pop().weight  # "Read also:" and its links: the label goes with them
             continue
         kept.append(block)
         seen += block.weight
     return kept
+
+
+def _teasers(blocks: list[Block]) -> set[Block]:
+    """The excerpts of teaser cards: a short paragraph right under a linked headline, the
+    two alone in a small box, in at least two such boxes of one tag at one depth ("Next
+    article: <a>title</a> / its standfirst", a grid of related stories).
+
+    The headline is already dropped as a link line; its excerpt reads like prose and would
+    stay.  List items and cells are not excerpts (a linked term and its description in a
+    table or list is content).
+    """
+    cards: dict[tuple[str, int], list[Block]] = {}
+    for prev, block in pairwise(blocks):
+        if (prev.bad != "links" or block.bad or block.box.kind != "p"
+                or block.chars > _TEASER_CHARS):
+            continue
+        card: Box | None = block.box
+        while card is not None and card.idx > prev.box.idx:
+            card = card.parent
+        if card is not None and card.end - card.idx < _CARD_BOXES:
+            cards.setdefault((card.tag, card.depth), []).append(block)
+    return {b for group in cards.values() if len(group) >= 2 for b in group}
 
 
 def _is_label(block: Block) -> bool:
