@@ -105,8 +105,12 @@ class Block:
         self.bad = ""  # why the block is boilerplate, "" when it is not
 
 
-def _is_furniture(node: LexborNode) -> bool:
-    """Whether the role, class or id says the element is page furniture."""
+def _is_furniture(node: LexborNode, verdicts: dict[str, bool]) -> bool:
+    """Whether the role, class or id says the element is page furniture.
+
+    ``verdicts`` holds the page's class + id strings already judged: a page repeats a few
+    of them on many elements (menu items, cards), and the name patterns are the costly part.
+    """
     attrs = node.attributes
     if not attrs:
         return False
@@ -116,20 +120,24 @@ def _is_furniture(node: LexborNode) -> bool:
     if role == "main" or "articlebody" in (attrs.get("itemprop") or "").lower():
         return False
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return not names.isspace() and furniture_names(names)
+    verdict = verdicts.get(names)
+    if verdict is None:
+        verdict = verdicts[names] = not names.isspace() and furniture_names(names)
+    return verdict
 
 
 def read_hints(boxes: list[Box], blocks: list[Block]) -> None:
     """Flag furniture from the class/id/role hints of the boxes that hold text (reading
     attributes is the costliest step per element: empty wrappers and image boxes are skipped)."""
     for block in blocks:
-        block.box.texty = True
-    for box in reversed(boxes):
-        if box.texty and box.parent is not None:
-            box.parent.texty = True
+        up: Box | None = block.box
+        while up is not None and not up.texty:  # up to the first box known to hold text
+            up.texty = True
+            up = up.parent
+    verdicts: dict[str, bool] = {}
     for box in boxes:
         if box.texty and box.tag in _HINTED_TAGS and not box.flag and box.node is not None:
-            box.flag = _is_furniture(box.node)
+            box.flag = _is_furniture(box.node, verdicts)
 
 
 def linearize(root: LexborNode) -> tuple[list[Box], list[Block]]:
