@@ -31,6 +31,10 @@ def normalize(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     """Collapse whitespace runs to one space, keeping a leading or trailing one (inline runs)."""
+    if text.isprintable() and "  " not in text:
+        # the usual run, returned as it is: every whitespace but the space and every
+        # invisible character is unprintable (Unicode Z*, Cc, Cf)
+        return text
     return _SPACES_RE.sub(" ", _INVISIBLE_RE.sub("", text))
 
 
