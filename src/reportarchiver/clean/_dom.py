@@ -114,10 +114,15 @@ def _is_furniture(node: LexborNode, verdicts: dict[str, bool]) -> bool:
     attrs = node.attributes
     if not attrs:
         return False
-    role = (attrs.get("role") or "").lower()
-    if role in _FURNITURE_ROLES:
-        return True
-    if role == "main" or "articlebody" in (attrs.get("itemprop") or "").lower():
+    role = attrs.get("role")  # (most elements have neither a role nor an itemprop)
+    if role:
+        role = role.lower()
+        if role in _FURNITURE_ROLES:
+            return True
+        if role == "main":
+            return False
+    itemprop = attrs.get("itemprop")
+    if itemprop and "articlebody" in itemprop.lower():
         return False
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     verdict = verdicts.get(names)
