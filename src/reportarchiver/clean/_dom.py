@@ -164,10 +164,8 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block]]:
     node = root.first_child
     while True:
         while node is not None:
-            tag = node.tag
-            role = role_of(tag)
-            if role is _TEXT:
-                piece = node.text_content
+            piece = node.text_content  # None but for a text node: asked first, as most are
+            if piece is not None:
                 if not piece or piece.isspace():
                     # Most text nodes are whitespace between blocks: only note the gap; if
                     # the next run lands in the same block, it was a space.
@@ -184,8 +182,12 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block]]:
                         cur.link_chars += len(piece.strip())
                 node = node.next
                 continue
+            tag = node.tag
+            role = role_of(tag)
             child = node.first_child
-            if role is _SKIP:  # comments, doctype, nameless nodes: not walked into
+            if role is _TEXT:  # a text node without data
+                gap = cur is not None
+            elif role is _SKIP:  # comments, doctype, nameless nodes: not walked into
                 if child is not None and _holds_blank_text(node):
                     gap = cur is not None
             elif role is _BREAK:
