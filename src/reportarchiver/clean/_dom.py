@@ -30,6 +30,13 @@ BLOCK_TAGS = frozenset(
     "summary table tbody thead tfoot tr td th caption ul legend".split()
 )
 _TABLE_PARTS = frozenset(("table", "td", "th"))
+# What linearize does with a node, by its tag; any other tag is an inline element, walked into.
+# (selectolax names text "-text" and gives other node types a "-" name or None)
+_TEXT, _BLOCK, _LINK, _BREAK, _SKIP = range(5)
+_ROLE_OF: dict[str | None, int] = {
+    **dict.fromkeys(BLOCK_TAGS, _BLOCK), "a": _LINK, "br": _BREAK, "-text": _TEXT,
+    "-comment": _SKIP, "-doctype": _SKIP, "-document": _SKIP, None: _SKIP,
+}
 _KIND_OF = {
     **{f"h{i}": f"h{i}" for i in range(1, 7)},
     "li": "li", "dt": "li", "dd": "li", "td": "cell", "th": "cell", "pre": "pre",
@@ -98,31 +105,44 @@ class Block:
         self.bad = ""  # why the block is boilerplate, "" when it is not
 
 
-def _is_furniture(node: LexborNode) -> bool:
-    """Whether the role, class or id says the element is page furniture."""
+def _is_furniture(node: LexborNode, verdicts: dict[str, bool]) -> bool:
+    """Whether the role, class or id says the element is page furniture.
+
+    ``verdicts`` holds the page's class + id strings already judged: a page repeats a few
+    of them on many elements (menu items, cards), and the name patterns are the costly part.
+    """
     attrs = node.attributes
     if not attrs:
         return False
-    role = (attrs.get("role") or "").lower()
-    if role in _FURNITURE_ROLES:
-        return True
-    if role == "main" or "articlebody" in (attrs.get("itemprop") or "").lower():
+    role = attrs.get("role")  # (most elements have neither a role nor an itemprop)
+    if role:
+        role = role.lower()
+        if role in _FURNITURE_ROLES:
+            return True
+        if role == "main":
+            return False
+    itemprop = attrs.get("itemprop")
+    if itemprop and "articlebody" in itemprop.lower():
         return False
     names = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return not names.isspace() and furniture_names(names)
+    verdict = verdicts.get(names)
+    if verdict is None:
+        verdict = verdicts[names] = not names.isspace() and furniture_names(names)
+    return verdict
 
 
 def read_hints(boxes: list[Box], blocks: list[Block]) -> None:
     """Flag furniture from the class/id/role hints of the boxes that hold text (reading
     attributes is the costliest step per element: empty wrappers and image boxes are skipped)."""
     for block in blocks:
-        block.box.texty = True
-    for box in reversed(boxes):
-        if box.texty and box.parent is not None:
-            box.parent.texty = True
+        up: Box | None = block.box
+        while up is not None and not up.texty:  # up to the first box known to hold text
+            up.texty = True
+            up = up.parent
+    verdicts: dict[str, bool] = {}
     for box in boxes:
         if box.texty and box.tag in _HINTED_TAGS and not box.flag and box.node is not None:
-            box.flag = _is_furniture(box.node)
+            box.flag = _is_furniture(box.node, verdicts)
 
 
 def linearize(root: LexborNode) -> tuple[list[Box], list[Block]]:
@@ -130,54 +150,78 @@ def linearize(root: LexborNode) -> tuple[list[Box], list[Block]]:
     each box knowing the span of its subtree (``idx``..``end``).
 
     One loop on purpose: it runs once per node of every page, and a call per node would
-    cost more than the rest of the work.
+    cost more than the rest of the work.  The walk follows ``first_child``/``next`` with a
+    stack of the open elements, so the enclosing box and link of a node are at hand: asking
+    every node for its parent and looking the parent up cost a fifth of the cleaner's time.
     """
     top = Box(root.tag or "body", None, root, 0)
     boxes, blocks = [top], []
-    # per element: (enclosing box, enclosing <a> or None)
-    state: dict[int, tuple[Box, LexborNode | None]] = {root.mem_id: (top, None)}
+    box, link = top, None  # the enclosing box and <a> (or None) of the node being walked
+    stack: list[tuple[LexborNode, Box, LexborNode | None]] = []  # open elements, outer context
     cur: Block | None = None
     gap = False  # whitespace seen since the last run of the current block
-    nodes = root.traverse(include_text=True)
-    next(nodes, None)  # the root itself
-    for node in nodes:
-        tag = node.tag
-        if tag == "-text":
-            piece = node.text_content or ""
-            if not piece or piece.isspace():
-                # Most text nodes are whitespace between blocks: note the gap without a
-                # parent lookup; if the next run lands in the same block, it was a space.
-                gap = cur is not None
+    role_of = _ROLE_OF.get
+    node = root.first_child
+    while True:
+        while node is not None:
+            piece = node.text_content  # None but for a text node: asked first, as most are
+            if piece is not None:
+                if not piece or piece.isspace():
+                    # Most text nodes are whitespace between blocks: only note the gap; if
+                    # the next run lands in the same block, it was a space.
+                    gap = cur is not None
+                else:
+                    if cur is None or cur.box is not box:
+                        cur = Block(box)
+                        blocks.append(cur)
+                    elif gap:
+                        cur.runs.append((" ", link))
+                    gap = False
+                    cur.runs.append((piece, link))
+                    if link is not None:
+                        cur.link_chars += len(piece.strip())
+                node = node.next
                 continue
-        elif tag is None or tag[0] == "-":
-            continue  # comments, doctype
-        parent = node.parent
-        info = state.get(parent.mem_id) if parent is not None else None
-        if info is None:
-            continue
-        if tag == "-text":
-            if cur is None or cur.box is not info[0]:
-                cur = Block(info[0])
-                blocks.append(cur)
-            elif gap:
-                cur.runs.append((" ", info[1]))
-            gap = False
-            cur.runs.append((piece, info[1]))
-            if info[1] is not None:
-                cur.link_chars += len(piece.strip())
-        elif tag in BLOCK_TAGS:
-            cur = None
-            box = Box(tag, info[0], node, len(boxes))
-            boxes.append(box)
-            state[node.mem_id] = (box, info[1])
-        elif tag == "a":
-            state[node.mem_id] = (info[0], node)  # its href is read only if rendered
-        elif tag == "br" or tag == "hr":
-            cur = None
-        else:
-            state[node.mem_id] = info
-    for box in reversed(boxes):  # children follow their parent: reversed, a post-order
-        parent = box.parent
-        if parent is not None and box.end > parent.end:
-            parent.end = box.end
+            tag = node.tag
+            role = role_of(tag)
+            child = node.first_child
+            if role is _TEXT:  # a text node without data
+                gap = cur is not None
+            elif role is _SKIP:  # comments, doctype, nameless nodes: not walked into
+                if child is not None and _holds_blank_text(node):
+                    gap = cur is not None
+            elif role is _BREAK:
+                cur = None
+            elif child is not None:  # an element to walk into: remember where to resume
+                stack.append((node, box, link))
+                if role is _BLOCK:
+                    cur = None
+                    box = Box(tag, box, node, len(boxes))
+                    boxes.append(box)
+                elif role is _LINK:
+                    link = node  # its href is read only if rendered
+                node = child
+                continue
+            elif role is _BLOCK:  # an empty block element still ends the block
+                cur = None
+                boxes.append(Box(tag, box, node, len(boxes)))
+            node = node.next
+        if not stack:
+            break
+        # the element's subtree is done: the boxes made since are all below it (an inline
+        # element sets its box's end early, and the box's own exit sets it again, later)
+        box.end = len(boxes) - 1
+        node, box, link = stack.pop()
+        node = node.next
+    top.end = len(boxes) - 1
     return boxes, blocks
+
+
+def _holds_blank_text(node: LexborNode) -> bool:
+    """Whether a node that is not walked into holds a whitespace text node (a gap)."""
+    for inner in node.traverse(include_text=True):
+        if inner.tag == "-text":
+            piece = inner.text_content
+            if not piece or piece.isspace():
+                return True
+    return False

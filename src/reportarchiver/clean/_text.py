@@ -24,6 +24,10 @@ def normalize(text: str) -> str:
 
     The report's own characters (full-width punctuation, dashes) are kept as they are.
     """
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        # most blocks are normalized already: every whitespace but the space and every
+        # invisible character is unprintable (Unicode Z*, Cc, Cf), and these tests run in C
+        return text
     if _INVISIBLE_RE.search(text):
         text = _INVISIBLE_RE.sub("", text)
     return " ".join(text.split())
@@ -31,6 +35,8 @@ def normalize(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     """Collapse whitespace runs to one space, keeping a leading or trailing one (inline runs)."""
+    if text.isprintable() and "  " not in text:
+        return text  # the usual run: nothing to collapse (see normalize)
     return _SPACES_RE.sub(" ", _INVISIBLE_RE.sub("", text))
 
 
