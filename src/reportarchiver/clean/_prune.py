@@ -152,11 +152,17 @@ def _drop_noscripts(noscripts: list[LexborNode]) -> set[int]:
     return gone
 
 
-def _decompose(node: LexborNode) -> None:
-    """Remove a node, unless it is the document element: Lexbor refuses to remove <html>
-    (a hint or a hidden-style attribute on it must not fail the whole page)."""
+def _removable(node: LexborNode) -> bool:
+    """Whether a node can be removed: not detached, and not the document element, which
+    Lexbor refuses to remove (a hint or a hidden-style attribute on <html> must not fail
+    the whole page)."""
     parent = node.parent
-    if parent is not None and parent.tag != "-document":
+    return parent is not None and parent.tag != "-document"
+
+
+def _decompose(node: LexborNode) -> None:
+    """Remove a node if it can be removed (see ``_removable``)."""
+    if _removable(node):
         node.decompose()
 
 
@@ -173,9 +179,8 @@ def _drop_hidden(tree: LexborHTMLParser, selector: str, share: int) -> None:
     total = -1  # the body's text length before this pass, once measured
     removed = 0
     for node in reversed(nodes):  # nested matches first, while still attached
-        parent = node.parent
-        if parent is None or parent.tag == "-document":
-            continue  # detached, or <html>, which Lexbor refuses to remove
+        if not _removable(node):
+            continue  # (and it counts as nothing removed)
         chars = len(node.text(strip=True))
         if chars * share >= _HIDDEN_SHARE_CHARS:
             if total < 0:
